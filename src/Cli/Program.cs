@@ -1,0 +1,3 @@
+using SunspotForecaster.Cli;
+
+return await SunspotsCli.RunAsync(args, Console.Out, Console.Error);

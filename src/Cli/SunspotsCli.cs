@@ -1,0 +1,55 @@
+using System.CommandLine;
+using SunspotForecaster.Cli.Commands;
+using SunspotForecaster.Core.Data;
+
+namespace SunspotForecaster.Cli;
+
+/// <summary>
+/// The <c>sunspots</c> command: parses, runs one subcommand, and turns every failure into a
+/// message and an exit code (2 for bad arguments or input, 1 for anything else), never a stack trace.
+/// </summary>
+internal static class SunspotsCli
+{
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("Sunspot Forecaster: daily sunspot numbers from WDC-SILSO, recurrent-network forecasts, and the tools around them.")
+        {
+            DataCommand.Create(),
+        };
+        root.Options.Add(CommonOptions.Json);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ParseResult parsed = CreateRootCommand().Parse(args);
+        bool json = args.Contains(CommonOptions.Json.Name);
+        if (parsed.Errors.Count > 0)
+        {
+            string problems = string.Join(" ", parsed.Errors.Select(e => e.Message));
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput,
+                $"{problems} Run 'sunspots --help' (or 'sunspots COMMAND --help') for the usage.");
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (Exception e) when (IsBadInput(e))
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.Failure, "Cancelled.");
+        }
+        catch (Exception e)
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static bool IsBadInput(Exception e) =>
+        e is SidcFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+}

@@ -1,0 +1,26 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Series;
+using SunspotForecaster.Tests;
+
+namespace SunspotForecaster.Core.Tests.Data;
+
+/// <summary>The facts of ../shared/data/README.md, checked on the real file when it is present.</summary>
+public class RealSidcFileTests
+{
+    [SkippableFact]
+    public void The_real_file_has_the_documented_rows_dates_and_split_sizes()
+    {
+        TestData.SkipUnlessRealFileExists();
+
+        SunspotSeries series = SidcParser.ParseFile(TestData.RealSidcFile);
+        SeriesSplit split = SeriesSplit.Create(series, new SplitOptions());
+
+        Assert.Equal(76_002, series.Count);
+        Assert.Equal(new DateOnly(1818, 1, 1), series.FirstDate);
+        Assert.Equal(new DateOnly(2026, 1, 31), series.LastDate);
+        Assert.Equal(new DateOnly(1848, 12, 22), series.LastMissingDate);
+        Assert.Equal(new DateRange(new DateOnly(1848, 12, 23), new DateOnly(1999, 12, 31)), split.TrainingYears);
+        Assert.Equal(55_160, split.TrainingYears.Days);
+        Assert.Equal(9_528, split.Test.Days);
+    }
+}
