@@ -15,14 +15,30 @@ internal static class CommonOptions
     public static Option<FileInfo> DataFile() => new("--data")
     {
         Description = "A SIDC daily sunspot file (SN_d_tot_V2.0.csv).",
+        HelpName = "FILE",
         Required = true,
     };
 
-    public static Option<int> Window(int defaultDays) => new("--window")
+    public static Option<int> Window(int defaultDays) =>
+        WholeNumber("--window", "Days in each input window; the model predicts the day after.", defaultDays, 1, Core.Series.SeriesPreparation.MaxWindowLength);
+
+    /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>], with a message that says so when it is not.</summary>
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) => new(name)
     {
-        Description = "Days in each input window; the model predicts the day after.",
-        DefaultValueFactory = _ => defaultDays,
-        Validators = { result => RequireRange(result, 1, Core.Series.SeriesPreparation.MaxWindowLength) },
+        Description = $"{description} ({min}..{max})",
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+            {
+                result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
+                return defaultValue;
+            }
+
+            return value;
+        },
     };
 
     /// <summary>An optional date in ISO form (YYYY-MM-DD), with a message that says so when it is not.</summary>
@@ -42,13 +58,4 @@ internal static class CommonOptions
             return null;
         },
     };
-
-    private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int min, int max)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < min || value > max)
-        {
-            result.AddError($"{result.Option.Name} must be between {min} and {max}; it is {value}.");
-        }
-    }
 }
