@@ -12,12 +12,77 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<FileInfo> DataFile() => new("--data")
+    public static Option<string> Data() => new("--data")
     {
-        Description = "A SIDC daily sunspot file (SN_d_tot_V2.0.csv).",
-        HelpName = "FILE",
+        Description = "A SIDC daily sunspot file (SN_d_tot_V2.0.csv): a path or an http(s) URL.",
+        HelpName = "FILE|URL",
         Required = true,
     };
+
+    /// <summary>A number within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<double> Number(string name, string description, double defaultValue, double min, double max) => new(name)
+    {
+        Description = $"{description} ({min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)})",
+        HelpName = "X",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < min || value > max)
+            {
+                result.AddError($"{name}: '{text}' is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
+                return defaultValue;
+            }
+
+            return value;
+        },
+    };
+
+    /// <summary>One of the names of <typeparamref name="T"/>, in lower case.</summary>
+    public static Option<T> Choice<T>(string name, string description, T defaultValue)
+        where T : struct, Enum
+    {
+        string[] names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
+        return new Option<T>(name)
+        {
+            Description = $"{description} ({string.Join("|", names)})",
+            HelpName = string.Join("|", names),
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (!names.Contains(text, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse(text, ignoreCase: true, out T value))
+                {
+                    result.AddError($"{name}: '{text}' is not one of {string.Join(", ", names)}.");
+                    return defaultValue;
+                }
+
+                return value;
+            },
+        };
+    }
+
+    public static Option<DirectoryInfo> ModelDirectory(string name, string description, bool required = true) => new(name)
+    {
+        Description = description,
+        HelpName = "DIR",
+        Required = required,
+    };
+
+    /// <summary>The split-date options, added to <paramref name="command"/>; read them back with <see cref="SplitOptionSet.Read"/>.</summary>
+    public static SplitOptionSet SplitDates(Command command)
+    {
+        var set = new SplitOptionSet(
+            Date("--train-end", $"Last day of the training years (default {Core.Series.SplitOptions.DefaultTrainEnd:yyyy-MM-dd})."),
+            Date("--validation-start", $"First day of the validation part of the training years (default {Core.Series.SplitOptions.DefaultValidationStart:yyyy-MM-dd})."),
+            Date("--test-start", $"First test day (default {Core.Series.SplitOptions.DefaultTestStart:yyyy-MM-dd})."),
+            Date("--test-end", "Last test day (default: the last day of the data)."));
+        command.Options.Add(set.TrainEnd);
+        command.Options.Add(set.ValidationStart);
+        command.Options.Add(set.TestStart);
+        command.Options.Add(set.TestEnd);
+        return set;
+    }
 
     public static Option<int> Window(int defaultDays) =>
         WholeNumber("--window", "Days in each input window; the model predicts the day after.", defaultDays, 1, Core.Series.SeriesPreparation.MaxWindowLength);
@@ -57,5 +122,16 @@ internal static class CommonOptions
             result.AddError($"{name}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2000-01-01.");
             return null;
         },
+    };
+}
+
+internal sealed record SplitOptionSet(Option<DateOnly?> TrainEnd, Option<DateOnly?> ValidationStart, Option<DateOnly?> TestStart, Option<DateOnly?> TestEnd)
+{
+    public Core.Series.SplitOptions Read(ParseResult parsed) => new()
+    {
+        TrainEnd = parsed.GetValue(TrainEnd) ?? Core.Series.SplitOptions.DefaultTrainEnd,
+        ValidationStart = parsed.GetValue(ValidationStart) ?? Core.Series.SplitOptions.DefaultValidationStart,
+        TestStart = parsed.GetValue(TestStart) ?? Core.Series.SplitOptions.DefaultTestStart,
+        TestEnd = parsed.GetValue(TestEnd),
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SunspotForecaster.Cli.Commands;
 using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Packaging;
 
 namespace SunspotForecaster.Cli;
 
@@ -15,6 +16,11 @@ internal static class SunspotsCli
         var root = new RootCommand("Sunspot Forecaster: daily sunspot numbers from WDC-SILSO, recurrent-network forecasts, and the tools around them.")
         {
             DataCommand.Create(),
+            TrainCommand.Create(),
+            ModelCommands.CreateEvaluate(),
+            ModelCommands.CreateForecast(),
+            CarsCommand.CreateClassify(),
+            ModelCommands.CreateBench(),
         };
         root.Options.Add(CommonOptions.Json);
         return root;
@@ -51,5 +57,5 @@ internal static class SunspotsCli
     }
 
     private static bool IsBadInput(Exception e) =>
-        e is SidcFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        e is SidcFormatException or ModelPackageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
 }

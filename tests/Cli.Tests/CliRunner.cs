@@ -1,7 +1,7 @@
 namespace SunspotForecaster.Cli.Tests;
 
 /// <summary>Runs the <c>sunspots</c> command in-process and captures what it prints.</summary>
-internal static class CliRunner
+public static class CliRunner
 {
     public static async Task<CliResult> RunAsync(params string[] args)
     {
@@ -12,7 +12,7 @@ internal static class CliRunner
     }
 }
 
-internal sealed record CliResult(int ExitCode, string Output, string Error)
+public sealed record CliResult(int ExitCode, string Output, string Error)
 {
     public System.Text.Json.JsonElement Json()
     {

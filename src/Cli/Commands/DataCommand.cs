@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SunspotForecaster.Core.Data;
 using SunspotForecaster.Core.Series;
+using SunspotForecaster.Core.Training;
 
 namespace SunspotForecaster.Cli.Commands;
 
@@ -9,31 +10,20 @@ internal static class DataCommand
 {
     public static Command Create()
     {
-        Option<FileInfo> data = CommonOptions.DataFile();
-        Option<int> window = CommonOptions.Window(defaultDays: 10);
-        Option<DateOnly?> trainEnd = CommonOptions.Date("--train-end", $"Last day of the training years (default {SplitOptions.DefaultTrainEnd:yyyy-MM-dd}).");
-        Option<DateOnly?> validationStart = CommonOptions.Date("--validation-start", $"First day of the validation part of the training years (default {SplitOptions.DefaultValidationStart:yyyy-MM-dd}).");
-        Option<DateOnly?> testStart = CommonOptions.Date("--test-start", $"First test day (default {SplitOptions.DefaultTestStart:yyyy-MM-dd}).");
-        Option<DateOnly?> testEnd = CommonOptions.Date("--test-end", "Last test day (default: the last day of the data).");
-
+        Option<string> data = CommonOptions.Data();
+        Option<int> window = CommonOptions.Window(defaultDays: new ForecasterTrainingOptions().Window);
         var command = new Command("data", "Summarise a SIDC daily sunspot file: rows, dates, missing and provisional days, and the split sizes.")
         {
-            data, window, trainEnd, validationStart, testStart, testEnd,
+            data, window,
         };
+        SplitOptionSet split = CommonOptions.SplitDates(command);
 
-        command.SetAction(parsed =>
+        command.SetAction(async (parsed, cancellationToken) =>
         {
-            FileInfo file = parsed.GetRequiredValue(data);
-            SunspotSeries series = SidcParser.ParseFile(file.FullName);
-            var split = new SplitOptions
-            {
-                TrainEnd = parsed.GetValue(trainEnd) ?? SplitOptions.DefaultTrainEnd,
-                ValidationStart = parsed.GetValue(validationStart) ?? SplitOptions.DefaultValidationStart,
-                TestStart = parsed.GetValue(testStart) ?? SplitOptions.DefaultTestStart,
-                TestEnd = parsed.GetValue(testEnd),
-            };
-            PreparedSeries prepared = SeriesPreparation.Prepare(series, split, parsed.GetValue(window));
-            return CommandOutput.Write(parsed, DataSummary.Of(file.Name, series, prepared), WriteText);
+            string location = parsed.GetRequiredValue(data);
+            SidcFile file = await SidcSource.LoadAsync(location, cancellationToken: cancellationToken);
+            PreparedSeries prepared = SeriesPreparation.Prepare(file.Series, split.Read(parsed), parsed.GetValue(window));
+            return CommandOutput.Write(parsed, DataSummary.Of(Path.GetFileName(location), file.Series, prepared), WriteText);
         });
         return command;
     }

@@ -39,6 +39,12 @@ public sealed class WindowSet
 
     public DateOnly TargetDate(int window) => _series.DateAt(_targetIndices[window]);
 
+    /// <summary>The series the windows were cut from.</summary>
+    public SunspotSeries Series => _series;
+
+    /// <summary>The index in <see cref="Series"/> of the target day of <paramref name="window"/>.</summary>
+    public int TargetIndex(int window) => _targetIndices[window];
+
     /// <summary>The observed value of the day before the target (the persistence forecast), unscaled.</summary>
     public float LastObservedValue(int window) => _series.Values[_targetIndices[window] - 1];
 

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace SunspotForecaster.Core.Tests.Torch;
 
 /// <summary>TorchSharp's native library loads on this machine (Debian 12's libstdc++) and trains.</summary>
+[Collection(TorchCollection.Name)]
 public class TorchSharpLoadsTests
 {
     [Fact]

@@ -1,0 +1,75 @@
+using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Series;
+
+namespace SunspotForecaster.Core.Evaluation;
+
+/// <summary>Scores next-day forecasts against what happened, beside the persistence baseline.</summary>
+public static class ForecastEvaluator
+{
+    public static TestMetrics Evaluate(ForecastModel model, WindowSet windows)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.Count == 0)
+        {
+            throw new ArgumentException("There are no windows to evaluate on.", nameof(windows));
+        }
+
+        PredictionIntervals intervals = model.Intervals ?? throw new InvalidOperationException("The model has no prediction intervals.");
+        float[] forecasts = model.PredictNextDay(windows);
+        ReadOnlySpan<float> values = windows.Series.Values;
+        double squared = 0;
+        double absolute = 0;
+        double persistenceSquared = 0;
+        int covered = 0;
+        for (int i = 0; i < windows.Count; i++)
+        {
+            float actual = values[windows.TargetIndex(i)];
+            float forecast = MathF.Max(0, forecasts[i]);
+            double error = actual - forecast;
+            double persistenceError = actual - windows.LastObservedValue(i);
+            squared += error * error;
+            absolute += Math.Abs(error);
+            persistenceSquared += persistenceError * persistenceError;
+            (float lower, float upper) = intervals.Around(forecast, 1);
+            covered += actual >= lower && actual <= upper ? 1 : 0;
+        }
+
+        double rmse = Math.Sqrt(squared / windows.Count);
+        double persistence = Math.Sqrt(persistenceSquared / windows.Count);
+        return new TestMetrics(
+            windows.Count,
+            rmse,
+            absolute / windows.Count,
+            persistence,
+            persistence > 0 ? 1 - rmse / persistence : 0,
+            (double)covered / windows.Count,
+            intervals.Level);
+    }
+
+    /// <summary>
+    /// The (forecast, actual) pairs of recursive forecasts 1..<paramref name="maxHorizon"/> days
+    /// ahead from every window whose following days lie inside the same unbroken range.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<(float Forecast, float Actual)>> ErrorsByHorizon(ForecastModel model, WindowSet windows, int maxHorizon)
+    {
+        float[][] paths = model.PredictPaths(windows.Inputs, windows.Count, maxHorizon);
+        ReadOnlySpan<float> values = windows.Series.Values;
+        var pairs = new List<(float, float)>[maxHorizon];
+        for (int h = 1; h <= maxHorizon; h++)
+        {
+            pairs[h - 1] = new List<(float, float)>(windows.Count);
+            for (int i = 0; i + h - 1 < windows.Count; i++)
+            {
+                // The day h - 1 after this window's target is the target of window i + h - 1 only
+                // when no window in between was skipped.
+                if (windows.TargetIndex(i + h - 1) == windows.TargetIndex(i) + h - 1)
+                {
+                    pairs[h - 1].Add((MathF.Max(0, paths[h - 1][i]), values[windows.TargetIndex(i) + h - 1]));
+                }
+            }
+        }
+
+        return pairs;
+    }
+}

@@ -1,0 +1,131 @@
+using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Core.Series;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SunspotForecaster.Core.Forecasting;
+
+/// <summary>
+/// A trained sunspot network with what it needs to answer: the window length, the scaling fitted on
+/// its training data and its prediction intervals. Safe to share between threads: calls are
+/// serialised on one loaded network (TorchSharp does not document a module as thread-safe), run in
+/// eval mode without gradient tracking, and free their native memory before returning.
+/// </summary>
+public sealed class ForecastModel : IDisposable
+{
+    public const int MaxHorizon = 30;
+    private const int BatchSize = 4096;
+
+    private readonly RecurrentRegressor _network;
+    private readonly Lock _gate = new();
+
+    public ForecastModel(RecurrentRegressor network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
+    {
+        _network = network;
+        _network.eval();
+        Shape = shape;
+        Window = window;
+        Scaler = scaler;
+        Intervals = intervals;
+    }
+
+    public RegressorShape Shape { get; }
+
+    public int Window { get; }
+
+    public StandardScaler Scaler { get; }
+
+    /// <summary>Null only while the model is being calibrated after training.</summary>
+    public PredictionIntervals? Intervals { get; internal set; }
+
+    internal RecurrentRegressor Network => _network;
+
+    /// <summary>
+    /// Forecasts the <paramref name="days"/> days after the end of <paramref name="history"/>
+    /// (daily values, oldest first; only the last <see cref="Window"/> are used), feeding each
+    /// forecast back in for the next day.
+    /// </summary>
+    /// <exception cref="ArgumentException">Too little history, a missing or negative value, or days outside 1..30.</exception>
+    public IReadOnlyList<DayForecast> Forecast(ReadOnlySpan<float> history, int days)
+    {
+        if (days is < 1 or > MaxHorizon)
+        {
+            throw new ArgumentException($"days must be between 1 and {MaxHorizon}; it is {days}.", nameof(days));
+        }
+
+        if (history.Length < Window)
+        {
+            throw new ArgumentException($"The model needs the last {Window} daily values; {history.Length} were given.", nameof(history));
+        }
+
+        ReadOnlySpan<float> recent = history[^Window..];
+        var scaled = new float[Window];
+        for (int i = 0; i < Window; i++)
+        {
+            if (!float.IsFinite(recent[i]) || recent[i] < 0)
+            {
+                throw new ArgumentException($"Daily value {history.Length - Window + i + 1} of the history is {recent[i]}; sunspot numbers are finite and not negative.", nameof(history));
+            }
+
+            scaled[i] = Scaler.Scale(recent[i]);
+        }
+
+        float[][] paths = PredictPaths(scaled, 1, days);
+        PredictionIntervals intervals = Intervals ?? throw new InvalidOperationException("The model has no prediction intervals yet.");
+        var forecasts = new DayForecast[days];
+        for (int h = 1; h <= days; h++)
+        {
+            float value = MathF.Max(0, paths[h - 1][0]);
+            (float lower, float upper) = intervals.Around(value, h);
+            forecasts[h - 1] = new DayForecast(h, value, lower, upper);
+        }
+
+        return forecasts;
+    }
+
+    /// <summary>The next-day forecast of every window, in sunspot numbers.</summary>
+    public float[] PredictNextDay(WindowSet windows) => PredictPaths(windows.Inputs, windows.Count, 1)[0];
+
+    /// <summary>
+    /// Recursive forecasts 1..<paramref name="horizon"/> days ahead from each of
+    /// <paramref name="count"/> scaled windows laid out row after row; result[h - 1][i] is window i's
+    /// forecast h days ahead, in sunspot numbers.
+    /// </summary>
+    public float[][] PredictPaths(float[] scaledWindows, int count, int horizon)
+    {
+        var paths = new float[horizon][];
+        for (int h = 0; h < horizon; h++)
+        {
+            paths[h] = new float[count];
+        }
+
+        lock (_gate)
+        {
+            using var noGrad = no_grad();
+            for (int start = 0; start < count; start += BatchSize)
+            {
+                int size = Math.Min(BatchSize, count - start);
+                using var scope = NewDisposeScope();
+                Tensor inputs = tensor(scaledWindows.AsSpan(start * Window, size * Window).ToArray(), [size, Window, 1]);
+                for (int h = 0; h < horizon; h++)
+                {
+                    Tensor next = _network.forward(inputs);
+                    float[] values = next.data<float>().ToArray();
+                    for (int i = 0; i < size; i++)
+                    {
+                        paths[h][start + i] = Scaler.Unscale(values[i]);
+                    }
+
+                    if (h + 1 < horizon)
+                    {
+                        inputs = cat([inputs[.., 1.., ..], next.unsqueeze(2)], 1);
+                    }
+                }
+            }
+        }
+
+        return paths;
+    }
+
+    public void Dispose() => _network.Dispose();
+}

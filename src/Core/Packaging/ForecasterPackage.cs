@@ -1,0 +1,81 @@
+using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Core.Series;
+using SunspotForecaster.Core.Training;
+
+namespace SunspotForecaster.Core.Packaging;
+
+/// <summary>Saves and loads sunspot models (<c>kind: sunspots</c>).</summary>
+public static class ForecasterPackage
+{
+    public const string Kind = "sunspots";
+
+    public static ModelManifest Save(TrainedForecaster trained, string directory, string dataSha256, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        ForecasterTrainingOptions options = trained.Options;
+        ForecastModel model = trained.Model;
+        PredictionIntervals intervals = model.Intervals ?? throw new InvalidOperationException("The model has no prediction intervals.");
+        SeriesSplit split = trained.Data.Split;
+        var details = new ForecasterDetails(
+            Cell: options.Cell.ToString().ToLowerInvariant(),
+            Window: model.Window,
+            HiddenSize: model.Shape.HiddenSize,
+            Layers: model.Shape.Layers,
+            Dropout: model.Shape.Dropout,
+            DenseSize: model.Shape.DenseSize,
+            Scaler: new ScalerDetails(model.Scaler.Mean, model.Scaler.StandardDeviation),
+            HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds),
+            Ranges: new TrainingRanges(Span(split.Train), Span(split.Validation), Span(split.Test)),
+            Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
+                trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
+            Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
+            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles));
+
+        return ModelPackage.Save(directory, model.Network, weights => new ModelManifest
+        {
+            FormatVersion = ModelPackage.FormatVersion,
+            Kind = Kind,
+            CodeVersion = ModelPackage.CodeVersion,
+            CreatedAt = (clock ?? TimeProvider.System).GetUtcNow(),
+            DataSha256 = dataSha256,
+            Weights = weights,
+            Forecaster = details,
+        });
+    }
+
+    /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
+    public static (ForecastModel Model, ModelManifest Manifest) Load(string directory)
+    {
+        ModelManifest manifest = ModelPackage.ReadManifest(directory, Kind);
+        ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest in '{directory}' lacks the 'forecaster' section.");
+        if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
+        {
+            throw new ModelPackageException($"The manifest in '{directory}' names an unknown cell '{details.Cell}'.");
+        }
+
+        if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
+            || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon)
+        {
+            throw new ModelPackageException($"The manifest in '{directory}' has impossible sizes, scaling or intervals.");
+        }
+
+        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
+        RecurrentRegressor network = shape.Create();
+        try
+        {
+            ModelPackage.LoadWeights(directory, manifest, network);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+
+        var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
+        var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
+        return (new ForecastModel(network, shape, details.Window, scaler, intervals), manifest);
+    }
+
+    private static DateSpan Span(DateRange range) => new(range.Start, range.End);
+}

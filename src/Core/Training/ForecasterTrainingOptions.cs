@@ -1,0 +1,67 @@
+using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Core.Series;
+
+namespace SunspotForecaster.Core.Training;
+
+/// <summary>
+/// Everything that decides a trained sunspot model. The defaults were chosen by experiment on the
+/// validation years (README, "Choosing the defaults"); the course's own settings are
+/// <c>Cell = Lstm, Window = 10, HiddenSize = 64, BatchSize = 32, LearningRate = 0.001</c>.
+/// </summary>
+public sealed record ForecasterTrainingOptions
+{
+    public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
+
+    public int Window { get; init; } = 30;
+
+    public int HiddenSize { get; init; } = 32;
+
+    public int Layers { get; init; } = 1;
+
+    public double Dropout { get; init; }
+
+    public int DenseSize { get; init; } = 32;
+
+    public int BatchSize { get; init; } = 128;
+
+    public double LearningRate { get; init; } = 0.001;
+
+    public int MaxEpochs { get; init; } = 1000;
+
+    public int Patience { get; init; } = 5;
+
+    /// <summary>In the units of the monitored loss: the validation MSE of sunspot numbers, as in the course.</summary>
+    public double MinDelta { get; init; } = 1e-3;
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Training stops (keeping the best epoch) once this much time has passed; null for no limit.</summary>
+    public TimeSpan? Budget { get; init; }
+
+    public SplitOptions Split { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        Require(Enum.IsDefined(Cell), "cell", $"'{Cell}' is not one of lstm, gru, rnn");
+        Require(Window is >= 1 and <= SeriesPreparation.MaxWindowLength, "window", $"must be 1..{SeriesPreparation.MaxWindowLength} days");
+        Require(HiddenSize is >= 1 and <= 1024, "hidden size", "must be 1..1024");
+        Require(Layers is >= 1 and <= 8, "layers", "must be 1..8");
+        Require(Dropout is >= 0 and < 1, "dropout", "must be at least 0 and below 1");
+        Require(DenseSize is >= 1 and <= 1024, "dense size", "must be 1..1024");
+        Require(BatchSize is >= 1 and <= 65536, "batch size", "must be 1..65536");
+        Require(LearningRate > 0 && LearningRate <= 1 && double.IsFinite(LearningRate), "learning rate", "must be above 0 and at most 1");
+        Require(MaxEpochs is >= 1 and <= 100_000, "max epochs", "must be 1..100000");
+        Require(Patience is >= 1 and <= 10_000, "patience", "must be at least 1");
+        Require(MinDelta >= 0 && double.IsFinite(MinDelta), "min delta", "cannot be negative");
+        Require(Budget is null || Budget > TimeSpan.Zero, "budget", "must be positive");
+    }
+
+    private static void Require(bool condition, string setting, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Training setting {setting}: {problem}.");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using SunspotForecaster.Tests;
+
+namespace SunspotForecaster.Cli.Tests;
+
+/// <summary>A synthetic SIDC file and a tiny sunspot model trained from it by the CLI, shared by the tests of a class.</summary>
+public sealed class TrainedCliModelFixture : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+
+    public TrainedCliModelFixture()
+    {
+        DataFile = new SidcCsvBuilder().StartingOn(new DateOnly(1990, 1, 1)).WithDays(3652).WithProvisionalFrom(new DateOnly(1999, 12, 1)).WriteTo(_temp.Path);
+        ModelDirectory = Path.Combine(_temp.Path, "model");
+        Training = CliRunner.RunAsync([.. TinyTraining(DataFile), "--out", ModelDirectory, "--json"]).GetAwaiter().GetResult();
+    }
+
+    public string DataFile { get; }
+
+    public string ModelDirectory { get; }
+
+    public CliResult Training { get; }
+
+    public string Temp => _temp.Path;
+
+    public static string[] TinyTraining(string data) =>
+    [
+        "train", "sunspots", "--data", data, "--cell", "gru", "--window", "8", "--hidden", "8", "--dense", "8", "--batch-size", "128",
+        "--lr", "0.01", "--max-epochs", "3", "--validation-start", "1996-01-01", "--train-end", "1997-12-31", "--test-start", "1998-01-01",
+    ];
+
+    public void Dispose() => _temp.Dispose();
+}
+
+[Collection(CliTorchCollection.Name)]
+public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<TrainedCliModelFixture>
+{
+    [Fact]
+    public void Train_prints_the_contracts_json_and_progress_on_standard_error()
+    {
+        CliResult result = fixture.Training;
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement json = result.Json();
+        Assert.Equal("sunspots", json.GetProperty("model").GetString());
+        Assert.Equal("gru", json.GetProperty("cell").GetString());
+        Assert.Equal(8, json.GetProperty("window").GetInt32());
+        Assert.Equal(3, json.GetProperty("epochs").GetInt32());
+        Assert.InRange(json.GetProperty("bestEpoch").GetInt32(), 1, 3);
+        Assert.False(json.GetProperty("stoppedEarly").GetBoolean());
+        Assert.True(json.GetProperty("trainSeconds").GetDouble() > 0);
+        Assert.True(json.GetProperty("secondsPerEpoch").GetDouble() > 0);
+        JsonElement samples = json.GetProperty("samples");
+        Assert.Equal(2191 - 8, samples.GetProperty("train").GetInt32());
+        Assert.Equal(731 - 8, samples.GetProperty("validation").GetInt32());
+        Assert.Equal(730 - 8, samples.GetProperty("test").GetInt32());
+        JsonElement metrics = json.GetProperty("metrics");
+        Assert.True(metrics.GetProperty("validation").GetProperty("rmse").GetDouble() > 0);
+        JsonElement test = metrics.GetProperty("test");
+        foreach (string field in new[] { "rmse", "mae", "persistenceRmse", "skill", "intervalCoverage" })
+        {
+            Assert.True(test.TryGetProperty(field, out JsonElement value) && double.IsFinite(value.GetDouble()), field);
+        }
+
+        Assert.Equal(fixture.ModelDirectory, json.GetProperty("artifact").GetString());
+        Assert.True(File.Exists(Path.Combine(fixture.ModelDirectory, "manifest.json")));
+        Assert.Contains("epoch    1", result.Error);
+        Assert.Contains("validation RMSE", result.Error);
+    }
+
+    [Fact]
+    public async Task Evaluate_scores_the_model_beside_persistence()
+    {
+        CliResult result = await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement json = result.Json();
+        Assert.Equal("1998-01-01", json.GetProperty("testStart").GetString());
+        Assert.Equal(730 - 8, json.GetProperty("windows").GetInt32());
+        double trainedRmse = fixture.Training.Json().GetProperty("metrics").GetProperty("test").GetProperty("rmse").GetDouble();
+        Assert.Equal(trainedRmse, json.GetProperty("rmse").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task Forecast_answers_each_day_with_an_interval_and_the_attribution()
+    {
+        CliResult result = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--days", "5", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement json = result.Json();
+        Assert.Equal("1999-12-31", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.True(json.GetProperty("lastObservation").GetProperty("provisional").GetBoolean());
+        JsonElement[] days = json.GetProperty("forecasts").EnumerateArray().ToArray();
+        Assert.Equal(5, days.Length);
+        Assert.Equal("2000-01-01", days[0].GetProperty("date").GetString());
+        Assert.Equal("2000-01-05", days[4].GetProperty("date").GetString());
+        Assert.All(days, d => Assert.True(d.GetProperty("lower").GetDouble() <= d.GetProperty("value").GetDouble()
+            && d.GetProperty("value").GetDouble() <= d.GetProperty("upper").GetDouble()));
+        Assert.Equal(0.9, days[0].GetProperty("intervalLevel").GetDouble(), 6);
+        Assert.Equal("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", json.GetProperty("source").GetString());
+        Assert.Equal("sunspots", json.GetProperty("model").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Bench_reports_latency_throughput_cold_start_and_memory()
+    {
+        CliResult result = await CliRunner.RunAsync("bench", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--forecasts", "200", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement json = result.Json();
+        Assert.Equal(200, json.GetProperty("forecasts").GetInt32());
+        Assert.True(json.GetProperty("p50Ms").GetDouble() > 0);
+        Assert.True(json.GetProperty("p99Ms").GetDouble() >= json.GetProperty("p50Ms").GetDouble());
+        Assert.True(json.GetProperty("forecastsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("coldStartMs").GetDouble() > 0);
+        Assert.True(json.GetProperty("peakMemoryMb").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("--cell", "transformer", "--cell: 'transformer' is not one of lstm, gru, rnn")]
+    [InlineData("--window", "-3", "--window")]
+    [InlineData("--lr", "fast", "--lr")]
+    [InlineData("--window", "900", "holds no complete window")]
+    public async Task Bad_training_settings_exit_2_with_a_message(string flag, string value, string expected)
+    {
+        List<string> args = [.. TrainedCliModelFixture.TinyTraining(fixture.DataFile), "--out", Path.Combine(fixture.Temp, "bad")];
+        int at = args.IndexOf(flag);
+        if (at >= 0)
+        {
+            args[at + 1] = value;
+        }
+        else
+        {
+            args.AddRange([flag, value]);
+        }
+
+        CliResult result = await CliRunner.RunAsync([.. args]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Temp, "bad")));
+    }
+
+    [Fact]
+    public async Task A_missing_or_corrupt_model_exits_2_with_the_reason()
+    {
+        CliResult missing = await CliRunner.RunAsync("forecast", "--model-dir", Path.Combine(fixture.Temp, "nowhere"), "--data", fixture.DataFile);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no manifest.json", missing.Error);
+
+        string corrupt = Path.Combine(fixture.Temp, "corrupt");
+        Directory.CreateDirectory(corrupt);
+        foreach (string file in Directory.GetFiles(fixture.ModelDirectory))
+        {
+            File.Copy(file, Path.Combine(corrupt, Path.GetFileName(file)));
+        }
+
+        File.WriteAllBytes(Path.Combine(corrupt, "weights.bin"), [1, 2, 3]);
+        CliResult broken = await CliRunner.RunAsync("forecast", "--model-dir", corrupt, "--data", fixture.DataFile, "--json");
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("truncated or corrupt", broken.Json().GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Forecast_days_outside_one_to_thirty_exit_2()
+    {
+        CliResult result = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--days", "31");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--days", result.Error);
+    }
+}

@@ -1,0 +1,17 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Tests.Training;
+using SunspotForecaster.Core.Training;
+
+namespace SunspotForecaster.Core.Tests.Forecasting;
+
+/// <summary>One tiny trained model shared by the tests of a class.</summary>
+public sealed class TrainedModelFixture : IDisposable
+{
+    public TrainedModelFixture() => Trained = ForecasterTrainer.Train(Series, SyntheticData.TinyOptions);
+
+    public SunspotSeries Series { get; } = SyntheticData.Series();
+
+    public TrainedForecaster Trained { get; }
+
+    public void Dispose() => Trained.Model.Dispose();
+}
