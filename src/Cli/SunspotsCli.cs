@@ -44,7 +44,7 @@ internal static class SunspotsCli
         }
         catch (Exception e) when (IsBadInput(e))
         {
-            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.Message);
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, UserMessage(e));
         }
         catch (OperationCanceledException)
         {
@@ -55,6 +55,10 @@ internal static class SunspotsCli
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}");
         }
     }
+
+    // ArgumentException appends " (Parameter 'name')", which means nothing to a person at a terminal.
+    private static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: string name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     private static bool IsBadInput(Exception e) =>
         e is SidcFormatException or ModelPackageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;

@@ -59,5 +59,6 @@ public class CarsCommandTests(TrainedCarsFixture fixture) : IClassFixture<Traine
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("(Parameter", result.Error);
     }
 }

@@ -100,6 +100,32 @@ public class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Reads_the_file_from_an_http_url()
+    {
+        using var server = new SidcHttpServer(File.ReadAllText(SyntheticFile()));
+
+        CliResult result = await CliRunner.RunAsync("data", "--data", server.Url, "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(7305, result.Json().GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_error_page_from_the_server_is_refused_with_the_reason()
+    {
+        using var html = new SidcHttpServer("<!DOCTYPE html><html><body>Maintenance</body></html>", contentType: "text/html");
+        using var failing = new SidcHttpServer("oops", System.Net.HttpStatusCode.InternalServerError);
+
+        CliResult htmlResult = await CliRunner.RunAsync("data", "--data", html.Url);
+        CliResult failingResult = await CliRunner.RunAsync("data", "--data", failing.Url);
+
+        Assert.Equal(2, htmlResult.ExitCode);
+        Assert.Contains("HTML", htmlResult.Error);
+        Assert.Equal(1, failingResult.ExitCode);
+        Assert.Contains("answered 500", failingResult.Error);
+    }
+
+    [Fact]
     public async Task Help_and_version_answer_and_exit_0()
     {
         CliResult help = await CliRunner.RunAsync("--help");
