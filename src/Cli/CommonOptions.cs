@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
 
 namespace SunspotForecaster.Cli;
 
@@ -20,23 +21,8 @@ internal static class CommonOptions
     };
 
     /// <summary>A number within [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Option<double> Number(string name, string description, double defaultValue, double min, double max) => new(name)
-    {
-        Description = $"{description} ({min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)})",
-        HelpName = "X",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < min || value > max)
-            {
-                result.AddError($"{name}: '{text}' is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.");
-                return defaultValue;
-            }
-
-            return value;
-        },
-    };
+    public static Option<double> Number(string name, string description, double defaultValue, double min, double max) =>
+        Bounded(name, description, "X", "a number", NumberStyles.Float, defaultValue, min, max);
 
     /// <summary>One of the names of <typeparamref name="T"/>, in lower case.</summary>
     public static Option<T> Choice<T>(string name, string description, T defaultValue)
@@ -88,23 +74,31 @@ internal static class CommonOptions
         WholeNumber("--window", "Days in each input window; the model predicts the day after.", defaultDays, 1, Core.Series.SeriesPreparation.MaxWindowLength);
 
     /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>], with a message that says so when it is not.</summary>
-    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) => new(name)
-    {
-        Description = $"{description} ({min}..{max})",
-        HelpName = "N",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
-            {
-                result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
-                return defaultValue;
-            }
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) =>
+        Bounded(name, description, "N", "a whole number", NumberStyles.AllowLeadingSign, defaultValue, min, max);
 
-            return value;
-        },
-    };
+    private static Option<T> Bounded<T>(string name, string description, string helpName, string kind, NumberStyles styles, T defaultValue, T min, T max)
+        where T : struct, INumber<T>
+    {
+        string range = string.Create(CultureInfo.InvariantCulture, $"{min}..{max}");
+        return new Option<T>(name)
+        {
+            Description = $"{description} ({range})",
+            HelpName = helpName,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (!T.TryParse(text, styles, CultureInfo.InvariantCulture, out T value) || !T.IsFinite(value) || value < min || value > max)
+                {
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: '{text}' is not {kind} from {min} to {max}."));
+                    return defaultValue;
+                }
+
+                return value;
+            },
+        };
+    }
 
     /// <summary>An optional date in ISO form (YYYY-MM-DD), with a message that says so when it is not.</summary>
     public static Option<DateOnly?> Date(string name, string description) => new(name)
