@@ -1,0 +1,55 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Tests;
+
+namespace SunspotForecaster.Core.Tests.Storage;
+
+public class HistoryCheckTests
+{
+    private static readonly DateOnly Start = new(2000, 1, 1);
+
+    private static SunspotSeries Series(int days, DateOnly? provisionalFrom = null, Func<int, float>? values = null)
+    {
+        var builder = new SidcCsvBuilder().StartingOn(Start).WithDays(days).WithValues(values ?? (i => i % 150));
+        if (provisionalFrom is DateOnly from)
+        {
+            builder.WithProvisionalFrom(from);
+        }
+
+        return SidcParser.Parse(new MemoryStream(builder.BuildBytes()));
+    }
+
+    [Fact]
+    public void A_file_that_appends_days_and_revises_provisional_values_may_replace_the_current_one()
+    {
+        SunspotSeries current = Series(1000, provisionalFrom: Start.AddDays(970));
+        SunspotSeries next = Series(1030, values: i => i >= 970 ? 7 : i % 150);
+
+        Assert.Null(HistoryCheck.Objection(current, next));
+    }
+
+    [Fact]
+    public void A_file_up_to_one_percent_shorter_is_accepted_and_a_shorter_one_refused()
+    {
+        SunspotSeries current = Series(1000);
+
+        Assert.Null(HistoryCheck.Objection(current, Series(990)));
+        string? objection = HistoryCheck.Objection(current, Series(989));
+
+        Assert.NotNull(objection);
+        Assert.Contains("989 days", objection);
+        Assert.Contains("more than 1% shorter", objection);
+    }
+
+    [Fact]
+    public void A_file_that_rewrites_a_definitive_value_is_refused_naming_the_day()
+    {
+        SunspotSeries current = Series(1000, provisionalFrom: Start.AddDays(990));
+        SunspotSeries rewritten = Series(1000, values: i => i == 500 ? 999 : i % 150);
+
+        string? objection = HistoryCheck.Objection(current, rewritten);
+
+        Assert.NotNull(objection);
+        Assert.Contains($"{Start.AddDays(500):yyyy-MM-dd} from 50 to 999", objection);
+    }
+}
