@@ -72,4 +72,48 @@ public static class ForecastEvaluator
 
         return pairs;
     }
+
+    /// <summary>
+    /// Scores several models on the very same test days: every model's windows end on the same
+    /// target dates (those the longest window can reach inside <paramref name="range"/>), and
+    /// persistence is scored on those days too. Returns each model's RMSE, persistence's RMSE and
+    /// the number of days.
+    /// </summary>
+    public static (double[] Rmse, double PersistenceRmse, int Days) CompareOnSameDays(IReadOnlyList<ForecastModel> models, Data.SunspotSeries series, DateRange range)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(series);
+        int longest = models.Max(m => m.Window);
+        var rmse = new double[models.Count];
+        double persistence = 0;
+        int days = 0;
+        for (int m = 0; m < models.Count; m++)
+        {
+            ForecastModel model = models[m];
+            WindowSet windows = WindowSet.Build(series, new DateRange(range.Start.AddDays(longest - model.Window), range.End), model.Window, model.Scaler);
+            if (windows.Count == 0)
+            {
+                throw new ArgumentException($"The range {range} holds no complete {longest}-day window to compare the models on.");
+            }
+
+            float[] forecasts = model.PredictNextDay(windows);
+            ReadOnlySpan<float> values = series.Values;
+            double squared = 0;
+            double persistenceSquared = 0;
+            for (int i = 0; i < windows.Count; i++)
+            {
+                float actual = values[windows.TargetIndex(i)];
+                double error = actual - MathF.Max(0, forecasts[i]);
+                double persistenceError = actual - windows.LastObservedValue(i);
+                squared += error * error;
+                persistenceSquared += persistenceError * persistenceError;
+            }
+
+            rmse[m] = Math.Sqrt(squared / windows.Count);
+            persistence = Math.Sqrt(persistenceSquared / windows.Count);
+            days = windows.Count;
+        }
+
+        return (rmse, persistence, days);
+    }
 }

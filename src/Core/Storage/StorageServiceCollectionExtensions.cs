@@ -35,7 +35,14 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PromotionOptions>()
+            .Bind(configuration.GetSection(PromotionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<RawDataStore>();
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<ModelAliases>();
+        services.TryAddSingleton<PromotionService>();
         return services;
     }
 

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Packaging;
+
+namespace SunspotForecaster.Core.Storage;
+
+/// <summary>A registered model version: its row in the registry table.</summary>
+public sealed record ModelVersion(
+    string Name,
+    int Version,
+    string Status,
+    DateTimeOffset RegisteredAt,
+    string? DataSha256,
+    string? SettingsSha256,
+    string CodeVersion,
+    double? TestRmse,
+    double? PersistenceRmse,
+    double? Accuracy,
+    double? TrainSeconds,
+    string ManifestSha256,
+    string WeightsSha256,
+    long WeightsBytes,
+    string? Reason);
+
+/// <summary>
+/// Model versions in storage: packages under <c>models/{name}/{version:000000}/</c> and one row per
+/// version in the registry table. A version is registered in three steps — allocate the next number
+/// (a counter row changed only with its ETag, so racing registrations get distinct numbers), upload
+/// the package create-only under that number, write the row with the files' SHA-256 — so a row
+/// never points at a missing or incomplete package. A crash between the steps leaves a number
+/// unused or blobs without a row; both are ignored, and <see cref="DeleteOrphansAsync"/> removes
+/// the blobs.
+/// </summary>
+public sealed partial class ModelRegistry(
+    BlobServiceClient blobs,
+    TableServiceClient tables,
+    IOptions<StorageOptions> options,
+    TimeProvider clock,
+    ILogger<ModelRegistry> logger)
+{
+    public const string StatusRegistered = "registered";
+    public const string StatusRejected = "rejected";
+    public const string StatusChampion = "promoted";
+    private const string CounterRowKey = "counter";
+    private const int MaxAttempts = 50;
+
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.ModelsContainer);
+
+    private TableClient Versions => tables.GetTableClient(options.Value.ModelVersionsTable);
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Versions.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Registers the package in <paramref name="packageDirectory"/> as the next version of
+    /// <paramref name="name"/>. <paramref name="settingsSha256"/> identifies the training settings,
+    /// so that the same data and settings are never trained twice.
+    /// </summary>
+    public async Task<ModelVersion> RegisterAsync(string name, string packageDirectory, string? settingsSha256, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        ModelManifest manifest = ModelPackage.ReadManifest(packageDirectory, name);
+        byte[] manifestBytes = await File.ReadAllBytesAsync(Path.Combine(packageDirectory, ModelPackage.ManifestFileName), cancellationToken).ConfigureAwait(false);
+        byte[] weightsBytes = await File.ReadAllBytesAsync(Path.Combine(packageDirectory, manifest.Weights.File), cancellationToken).ConfigureAwait(false);
+        string weightsSha256 = Sha256(weightsBytes);
+        if (weightsSha256 != manifest.Weights.Sha256)
+        {
+            throw new ModelPackageException($"The package in '{packageDirectory}' is corrupt: its weights do not match the manifest.");
+        }
+
+        int version = await AllocateVersionAsync(name, cancellationToken).ConfigureAwait(false);
+        string prefix = Prefix(name, version);
+        await UploadCreateOnlyAsync(prefix + manifest.Weights.File, weightsBytes, cancellationToken).ConfigureAwait(false);
+        await UploadCreateOnlyAsync(prefix + ModelPackage.ManifestFileName, manifestBytes, cancellationToken).ConfigureAwait(false);
+
+        var row = new ModelVersion(
+            name,
+            version,
+            StatusRegistered,
+            clock.GetUtcNow(),
+            manifest.DataSha256,
+            settingsSha256,
+            manifest.CodeVersion,
+            manifest.Forecaster?.Metrics.Test.Rmse,
+            manifest.Forecaster?.Metrics.Test.PersistenceRmse,
+            manifest.Classifier?.Metrics.EnumerationAccuracy,
+            manifest.Forecaster?.Training.TrainSeconds ?? manifest.Classifier?.Training.TrainSeconds,
+            Sha256(manifestBytes),
+            weightsSha256,
+            weightsBytes.Length,
+            Reason: null);
+        await Versions.AddEntityAsync(ToEntity(row), cancellationToken).ConfigureAwait(false);
+        LogRegistered(name, version, row.TestRmse, row.Accuracy);
+        return row;
+    }
+
+    /// <summary>All registered versions of <paramref name="name"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<ModelVersion>> ListAsync(string name, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        var versions = new List<ModelVersion>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey ge {"000000"} and RowKey le {"999999"}");
+        await foreach (TableEntity entity in Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(FromEntity(entity));
+        }
+
+        return versions;
+    }
+
+    /// <summary>One version, or null when it was never registered.</summary>
+    public async Task<ModelVersion?> GetAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        NullableResponse<TableEntity> entity = await Versions.GetEntityIfExistsAsync<TableEntity>(name, RowKey(version), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entity.HasValue ? FromEntity(entity.Value!) : null;
+    }
+
+    /// <summary>
+    /// Downloads a registered version into <paramref name="directory"/> after checking both files
+    /// against the SHA-256 its row recorded; throws <see cref="ModelPackageException"/> when the
+    /// package is missing or differs, so such a version is never served.
+    /// </summary>
+    public async Task<ModelVersion> DownloadAsync(string name, int version, string directory, CancellationToken cancellationToken)
+    {
+        ModelVersion row = await GetAsync(name, version, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Model '{name}' has no version {version}.");
+        string prefix = Prefix(name, version);
+        byte[] manifest = await DownloadVerifiedAsync(prefix + ModelPackage.ManifestFileName, row.ManifestSha256, cancellationToken).ConfigureAwait(false);
+        byte[] weights = await DownloadVerifiedAsync(prefix + ModelPackage.WeightsFileName, row.WeightsSha256, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(directory);
+        await File.WriteAllBytesAsync(Path.Combine(directory, ModelPackage.WeightsFileName), weights, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(directory, ModelPackage.ManifestFileName), manifest, cancellationToken).ConfigureAwait(false);
+        return row;
+    }
+
+    /// <summary>Records the promotion decision on the version's row (never the package: that is immutable).</summary>
+    public async Task MarkAsync(string name, int version, string status, string reason, CancellationToken cancellationToken)
+    {
+        var patch = new TableEntity(name, RowKey(version)) { ["Status"] = status, ["Reason"] = reason };
+        await Versions.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The registered version trained from the same data with the same settings, if any.</summary>
+    public async Task<ModelVersion?> FindTrainedAsync(string name, string dataSha256, string settingsSha256, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and DataSha256 eq {dataSha256} and SettingsSha256 eq {settingsSha256}");
+        await foreach (TableEntity entity in Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return FromEntity(entity);
+        }
+
+        return null;
+    }
+
+    /// <summary>Deletes package blobs that have no registry row and are older than <paramref name="olderThan"/> (left by a crash mid-registration).</summary>
+    public async Task<int> DeleteOrphansAsync(string name, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        HashSet<int> registered = (await ListAsync(name, cancellationToken).ConfigureAwait(false)).Select(v => v.Version).ToHashSet();
+        DateTimeOffset cutoff = clock.GetUtcNow() - olderThan;
+        int deleted = 0;
+        await foreach (BlobItem blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, name + "/", cancellationToken).ConfigureAwait(false))
+        {
+            string[] parts = blob.Name.Split('/');
+            if (parts.Length == 3 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int version)
+                && !registered.Contains(version) && blob.Properties.LastModified < cutoff)
+            {
+                await Container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private async Task<int> AllocateVersionAsync(string name, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            NullableResponse<TableEntity> counter = await Versions.GetEntityIfExistsAsync<TableEntity>(name, CounterRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!counter.HasValue)
+                {
+                    await Versions.AddEntityAsync(new TableEntity(name, CounterRowKey) { ["Last"] = 1 }, cancellationToken).ConfigureAwait(false);
+                    return 1;
+                }
+
+                int next = counter.Value!.GetInt32("Last")!.Value + 1;
+                var updated = new TableEntity(name, CounterRowKey) { ["Last"] = next };
+                // Single-entity update with the ETag: Azurite ignores ETags inside table batches.
+                await Versions.UpdateEntityAsync(updated, counter.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return next;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another registration took this number; read the counter again.
+                await Task.Delay(Random.Shared.Next(5, 20 + attempt * 10), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new InvalidOperationException($"Could not allocate a version number for '{name}' after {MaxAttempts} attempts; too many registrations at once.");
+    }
+
+    private async Task UploadCreateOnlyAsync(string blobName, byte[] content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Container.GetBlobClient(blobName).UploadAsync(new BinaryData(content), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Only a retry of this very registration can have written here (the number was ours alone).
+            BlobDownloadResult existing = (await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+            if (Sha256(existing.Content.ToArray()) != Sha256(content))
+            {
+                throw new InvalidOperationException($"{blobName} already holds different content; a package is immutable once written.", e);
+            }
+        }
+    }
+
+    private async Task<byte[]> DownloadVerifiedAsync(string blobName, string expectedSha256, CancellationToken cancellationToken)
+    {
+        byte[] content;
+        try
+        {
+            content = (await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            throw new ModelPackageException($"{blobName} is missing; this version cannot be served.", e);
+        }
+
+        if (Sha256(content) != expectedSha256)
+        {
+            throw new ModelPackageException($"{blobName} does not match the SHA-256 its registry row recorded; this version cannot be served.");
+        }
+
+        return content;
+    }
+
+    public static string Prefix(string name, int version) => $"{name}/{RowKey(version)}/";
+
+    private static string RowKey(int version) => version.ToString("000000", CultureInfo.InvariantCulture);
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    private static void ValidateName(string name)
+    {
+        if (name is not ("sunspots" or "cars"))
+        {
+            throw new ArgumentException($"Unknown model '{name}'; the models are 'sunspots' and 'cars'.", nameof(name));
+        }
+    }
+
+    private static TableEntity ToEntity(ModelVersion v) => new(v.Name, RowKey(v.Version))
+    {
+        ["Status"] = v.Status,
+        ["RegisteredAt"] = v.RegisteredAt,
+        ["DataSha256"] = v.DataSha256,
+        ["SettingsSha256"] = v.SettingsSha256,
+        ["CodeVersion"] = v.CodeVersion,
+        ["TestRmse"] = v.TestRmse,
+        ["PersistenceRmse"] = v.PersistenceRmse,
+        ["Accuracy"] = v.Accuracy,
+        ["TrainSeconds"] = v.TrainSeconds,
+        ["ManifestSha256"] = v.ManifestSha256,
+        ["WeightsSha256"] = v.WeightsSha256,
+        ["WeightsBytes"] = v.WeightsBytes,
+        ["Reason"] = v.Reason,
+    };
+
+    private static ModelVersion FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        int.Parse(e.RowKey, CultureInfo.InvariantCulture),
+        e.GetString("Status") ?? StatusRegistered,
+        e.GetDateTimeOffset("RegisteredAt") ?? DateTimeOffset.MinValue,
+        e.GetString("DataSha256"),
+        e.GetString("SettingsSha256"),
+        e.GetString("CodeVersion") ?? "unknown",
+        e.GetDouble("TestRmse"),
+        e.GetDouble("PersistenceRmse"),
+        e.GetDouble("Accuracy"),
+        e.GetDouble("TrainSeconds"),
+        e.GetString("ManifestSha256") ?? "",
+        e.GetString("WeightsSha256") ?? "",
+        e.GetInt64("WeightsBytes") ?? 0,
+        e.GetString("Reason"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Model} version {Version} (test RMSE {TestRmse}, accuracy {Accuracy})")]
+    private partial void LogRegistered(string model, int version, double? testRmse, double? accuracy);
+}
