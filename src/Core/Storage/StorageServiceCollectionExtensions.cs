@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelAliases>();
         services.TryAddSingleton<PromotionService>();
+        services.TryAddSingleton<RetrainQueue>();
         return services;
     }
 

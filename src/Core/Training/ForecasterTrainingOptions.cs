@@ -40,6 +40,13 @@ public sealed record ForecasterTrainingOptions
 
     public SplitOptions Split { get; init; } = new();
 
+    /// <summary>
+    /// SHA-256 of everything that decides the trained weights (not the budget, which only cuts a
+    /// run short), so the same data and settings are never trained twice.
+    /// </summary>
+    public string Fingerprint() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        System.Text.Json.JsonSerializer.Serialize(this with { Budget = null }))));
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

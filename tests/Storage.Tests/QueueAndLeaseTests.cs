@@ -1,0 +1,57 @@
+using System.Text;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Storage.Tests.Azurite;
+
+namespace SunspotForecaster.Storage.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public class QueueAndLeaseTests(AzuriteFixture azurite)
+{
+    private readonly StorageOptions _options = new()
+    {
+        RetrainQueue = UniqueNames.Queue("retrain"),
+        ModelsContainer = UniqueNames.Container("models"),
+    };
+
+    [Fact]
+    public async Task A_retrain_message_is_written_base64_as_the_functions_queue_trigger_reads_it()
+    {
+        var base64 = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new RetrainQueue(base64, Options.Create(_options));
+        await queue.EnsureCreatedAsync(CancellationToken.None);
+        var request = new RetrainRequest("cars", null, null, "manual", DateTimeOffset.UnixEpoch);
+
+        await queue.EnqueueAsync(request, CancellationToken.None);
+
+        // Read raw, as the host does before decoding with messageEncoding "base64".
+        QueueMessage raw = (await azurite.QueueServiceClient.GetQueueClient(_options.RetrainQueue).ReceiveMessageAsync()).Value;
+        string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(raw.MessageText));
+        Assert.Equal(request, RetrainRequest.Parse(decoded));
+    }
+
+    [Fact]
+    public async Task One_trainer_at_a_time_with_a_finite_lease_that_is_renewed_and_released()
+    {
+        await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).CreateIfNotExistsAsync();
+        IOptions<StorageOptions> options = Options.Create(_options);
+
+        await using (TrainerLease? first = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None, renewEvery: TimeSpan.FromMilliseconds(200)))
+        {
+            Assert.NotNull(first);
+            Assert.Null(await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None));
+            BlobProperties properties = (await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).GetBlobClient("sunspots/trainer.lock").GetPropertiesAsync()).Value;
+            Assert.Equal(LeaseDurationType.Fixed, properties.LeaseDuration);
+            await Task.Delay(700);
+            Assert.Null(first!.RenewalFailure);
+            await using TrainerLease? otherModel = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "cars", CancellationToken.None);
+            Assert.NotNull(otherModel);
+        }
+
+        await using TrainerLease? afterRelease = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+        Assert.NotNull(afterRelease);
+    }
+}
