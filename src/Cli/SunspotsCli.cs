@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Cli.Commands;
 using SunspotForecaster.Core.Data;
 using SunspotForecaster.Core.Packaging;
@@ -11,7 +12,7 @@ namespace SunspotForecaster.Cli;
 /// </summary>
 internal static class SunspotsCli
 {
-    public static RootCommand CreateRootCommand()
+    public static RootCommand CreateRootCommand(IConfiguration configuration)
     {
         var root = new RootCommand("Sunspot Forecaster: daily sunspot numbers from WDC-SILSO, recurrent-network forecasts, and the tools around them.")
         {
@@ -21,14 +22,18 @@ internal static class SunspotsCli
             ModelCommands.CreateForecast(),
             CarsCommand.CreateClassify(),
             ModelCommands.CreateBench(),
+            StorageCommands.CreateIngest(configuration),
+            StorageCommands.CreateModels(configuration),
+            StorageCommands.CreatePipeline(configuration),
         };
         root.Options.Add(CommonOptions.Json);
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="configuration">Storage and ingest settings; by default Azurite, overridden by environment variables.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IConfiguration? configuration = null, CancellationToken cancellationToken = default)
     {
-        ParseResult parsed = CreateRootCommand().Parse(args);
+        ParseResult parsed = CreateRootCommand(configuration ?? CliServices.DefaultConfiguration()).Parse(args);
         bool json = args.Contains(CommonOptions.Json.Name);
         if (parsed.Errors.Count > 0)
         {
@@ -37,10 +42,19 @@ internal static class SunspotsCli
                 $"{problems} Run 'sunspots --help' (or 'sunspots COMMAND --help') for the usage.");
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            return await parsed.InvokeAsync(configuration, cancellationToken);
+            return await parsed.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (Exception e) when (IsStorageUnreachable(e))
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
+                $"Cannot reach storage ({Innermost(e).Message}). Locally, run scripts/run-pipeline.sh once (it starts Azurite), or set Storage__Blobs, Storage__Tables and Storage__Queues.");
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.Message);
         }
         catch (Exception e) when (IsBadInput(e))
         {
@@ -59,6 +73,11 @@ internal static class SunspotsCli
     // ArgumentException appends " (Parameter 'name')", which means nothing to a person at a terminal.
     private static string UserMessage(Exception e) =>
         e is ArgumentException { ParamName: string name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    private static bool IsStorageUnreachable(Exception e) =>
+        e is Azure.RequestFailedException { Status: 0 } || (e is AggregateException a && a.InnerExceptions.All(i => i is Azure.RequestFailedException { Status: 0 }));
 
     private static bool IsBadInput(Exception e) =>
         e is SidcFormatException or ModelPackageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;

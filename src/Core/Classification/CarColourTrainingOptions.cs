@@ -36,6 +36,10 @@ public sealed record CarColourTrainingOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>SHA-256 of the settings, so the same car model is never trained twice.</summary>
+    public string Fingerprint() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        System.Text.Json.JsonSerializer.Serialize(this))));
+
     public void Validate()
     {
         if (HiddenSize is < 1 or > 1024 || Dropout is < 0 or >= 1 || MaxLength is < 1 or > CarColourSequences.MaxLength

@@ -47,6 +47,8 @@ public sealed partial class ModelRegistry(
     public const string StatusRegistered = "registered";
     public const string StatusRejected = "rejected";
     public const string StatusChampion = "promoted";
+    /// <summary>The data key of models trained from no data file (the car classifier).</summary>
+    public const string NoData = "none";
     private const string CounterRowKey = "counter";
     private const int MaxAttempts = 50;
 
@@ -87,7 +89,7 @@ public sealed partial class ModelRegistry(
             version,
             StatusRegistered,
             clock.GetUtcNow(),
-            manifest.DataSha256,
+            manifest.DataSha256 ?? NoData,
             settingsSha256,
             manifest.CodeVersion,
             manifest.Forecaster?.Metrics.Test.Rmse,
@@ -98,7 +100,23 @@ public sealed partial class ModelRegistry(
             weightsSha256,
             weightsBytes.Length,
             Reason: null);
-        await Versions.AddEntityAsync(ToEntity(row), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Versions.AddEntityAsync(ToEntity(row), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The number was ours alone, so an existing row is our own insert that the server
+            // applied before the client saw an error and retried.
+            ModelVersion? written = await GetAsync(name, version, cancellationToken).ConfigureAwait(false);
+            if (written is null || written.ManifestSha256 != row.ManifestSha256 || written.WeightsSha256 != row.WeightsSha256)
+            {
+                throw;
+            }
+
+            row = written;
+        }
+
         LogRegistered(name, version, row.TestRmse, row.Accuracy);
         return row;
     }
@@ -198,7 +216,8 @@ public sealed partial class ModelRegistry(
 
                 int next = counter.Value!.GetInt32("Last")!.Value + 1;
                 var updated = new TableEntity(name, CounterRowKey) { ["Last"] = next };
-                // Single-entity update with the ETag: Azurite ignores ETags inside table batches.
+                // A single-entity update with the ETag: the concurrency check every Table Storage
+                // implementation honours the same way.
                 await Versions.UpdateEntityAsync(updated, counter.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return next;
             }

@@ -45,7 +45,10 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
             Champion? champion = await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false);
             if (champion?.Version == version)
             {
-                return new PromotionDecision(name, version, true, version, double.NaN, null, null, "already the champion");
+                // Also the way back from a crash or an error after our own alias update was applied:
+                // make sure the row says so (an idempotent merge).
+                await registry.MarkAsync(name, version, ModelRegistry.StatusChampion, champion.Reason, cancellationToken).ConfigureAwait(false);
+                return new PromotionDecision(name, version, true, version, double.NaN, null, null, $"already the champion: {champion.Reason}");
             }
 
             string? championDirectory = null;
@@ -69,7 +72,10 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
                 return decision;
             }
 
-            if (await aliases.TrySetChampionAsync(name, version, decision.Reason, champion, cancellationToken).ConfigureAwait(false))
+            // A refused update is either another promotion's win or our own update, applied before
+            // the client saw an error and retried: the alias then names us.
+            if (await aliases.TrySetChampionAsync(name, version, decision.Reason, champion, cancellationToken).ConfigureAwait(false)
+                || (await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false))?.Version == version)
             {
                 await registry.MarkAsync(name, version, ModelRegistry.StatusChampion, decision.Reason, cancellationToken).ConfigureAwait(false);
                 LogDecision(name, version, decision.Promoted, decision.CandidateScore, decision.ChampionScore, decision.Reason);

@@ -54,15 +54,23 @@ public sealed partial class RawDataStore(
         {
             result = await DecideAndStoreAsync(content, source, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RequestFailedException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             await TryRecordFailureAsync(source, content.Length, e.Message, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
-        LogIngest(result.Outcome, result.Sha256, result.Bytes, result.BlobName, result.Reason);
-        await RecordAsync(result.Outcome.ToString(), source, result.Bytes, result.Sha256, result.Changed, result.BlobName, result.Reason, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(result, source, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Logs a decided attempt and adds it to the ingest history.</summary>
+    public Task RecordAsync(IngestResult result, SourceInfo source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(source);
+        LogIngest(result.Outcome, result.Sha256, result.Bytes, result.BlobName, result.Reason);
+        return RecordAsync(result.Outcome.ToString(), source, result.Bytes, result.Sha256, result.Changed, result.BlobName, result.Reason, cancellationToken);
     }
 
     /// <summary>Records an attempt that failed before there was anything to save (the download failed, say).</summary>
@@ -142,7 +150,7 @@ public sealed partial class RawDataStore(
             }
 
             string blobName = await UploadCreateOnlyAsync(FilesPrefix + FileName(file), content, Metadata(file, source, reason: null), cancellationToken).ConfigureAwait(false);
-            var pointer = new LatestPointer(blobName, file.Sha256, file.Bytes, file.Series.Count, file.Series.FirstDate, file.Series.LastDate, source, clock.GetUtcNow());
+            var pointer = new LatestPointer(blobName, file.Sha256, file.Bytes, file.Series.Count, file.Series.FirstDate, file.Series.LastDate, source, clock.GetUtcNow(), Guid.NewGuid().ToString("N"));
             var conditions = latest is { } previous ? new BlobRequestConditions { IfMatch = previous.ETag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
             try
             {
@@ -154,6 +162,13 @@ public sealed partial class RawDataStore(
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
+                // Either another instance moved the pointer, or the server applied our own write
+                // before the client saw an error and the retry met our own ETag change.
+                if ((await GetLatestAsync(cancellationToken).ConfigureAwait(false))?.Pointer.WriteId == pointer.WriteId)
+                {
+                    return new IngestResult(IngestOutcome.Stored, file.Sha256, file.Bytes, blobName, null, pointer);
+                }
+
                 LogPointerMoved(attempt);
             }
         }
@@ -221,8 +236,9 @@ public sealed partial class RawDataStore(
         {
             await RecordAsync("Failed", source, bytes, null, false, null, error, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Recording is best effort here: the caller sees the original error.
             LogRecordFailed(e.Message);
         }
     }
@@ -243,7 +259,15 @@ public sealed partial class RawDataStore(
             ["Error"] = error,
             ["SourceUrl"] = source.Url,
         };
-        await Runs.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Runs.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The row key is unique to this attempt: the server applied the insert before the
+            // client saw an error and retried.
+        }
     }
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);

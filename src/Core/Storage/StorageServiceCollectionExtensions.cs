@@ -44,6 +44,16 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ModelAliases>();
         services.TryAddSingleton<PromotionService>();
         services.TryAddSingleton<RetrainQueue>();
+        services.TryAddSingleton<RetrainService>();
+        services.AddHttpClient<IngestService>(http => http.Timeout = TimeSpan.FromMinutes(2));
+        services.AddOptions<TrainingOptions>()
+            .Bind(configuration.GetSection(TrainingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<IngestOptions>()
+            .Bind(configuration.GetSection(IngestOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return services;
     }
 

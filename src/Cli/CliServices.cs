@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Cli;
+
+/// <summary>
+/// The storage services the Functions app uses, composed the same way for the command line:
+/// settings from the environment (<c>Storage__Blobs</c>, <c>Ingest__SourceUrl</c>, …), Azurite by default.
+/// </summary>
+internal static class CliServices
+{
+    public const string LocalStorage = "UseDevelopmentStorage=true";
+
+    public static IConfiguration DefaultConfiguration() => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Blobs"] = LocalStorage,
+            ["Storage:Tables"] = LocalStorage,
+            ["Storage:Queues"] = LocalStorage,
+        })
+        .AddEnvironmentVariables()
+        .Build();
+
+    public static ServiceProvider Create(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSunspotStorage(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+}
