@@ -52,6 +52,11 @@ internal static class SunspotsCli
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
                 $"Cannot reach storage ({Innermost(e).Message}). Locally, run scripts/run-pipeline.sh once (it starts Azurite), or set Storage__Blobs, Storage__Tables and Storage__Queues.");
         }
+        catch (HttpRequestException e)
+        {
+            return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
+                $"The download failed: {e.Message.TrimEnd('.')}. Without internet access, pass a local copy with --source FILE (or --data FILE).");
+        }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)
         {
             return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.Message);
