@@ -1,9 +1,11 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using SunspotForecaster.Functions;
 
-// The functions (timer ingest, queue retrain, HTTP API) and their Core services are composed here.
 var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.ConfigureFunctionsWebApplication();
+builder.Services.AddSunspotTelemetry();
+builder.Services.AddSunspotServices(builder.Configuration);
 
 builder.Build().Run();

@@ -4,7 +4,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 
 namespace SunspotForecaster.Storage.Tests;
 

@@ -5,7 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 using SunspotForecaster.Tests;
 
 namespace SunspotForecaster.Storage.Tests;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Cli;
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 using SunspotForecaster.Tests;
 
 namespace SunspotForecaster.Storage.Tests;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 
 namespace SunspotForecaster.Storage.Tests;
 

@@ -1,4 +1,4 @@
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 
 namespace SunspotForecaster.Storage.Tests;
 

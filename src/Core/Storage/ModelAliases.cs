@@ -22,7 +22,16 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
 
     public async Task<Champion?> GetChampionAsync(string name, CancellationToken cancellationToken)
     {
-        NullableResponse<TableEntity> row = await Aliases.GetEntityIfExistsAsync<TableEntity>(name, ChampionRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NullableResponse<TableEntity> row;
+        try
+        {
+            row = await Aliases.GetEntityIfExistsAsync<TableEntity>(name, ChampionRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            return null; // nothing was ever promoted here
+        }
+
         if (!row.HasValue)
         {
             return null;

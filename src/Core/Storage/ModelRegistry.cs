@@ -127,9 +127,16 @@ public sealed partial class ModelRegistry(
         ValidateName(name);
         var versions = new List<ModelVersion>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey ge {"000000"} and RowKey le {"999999"}");
-        await foreach (TableEntity entity in Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        try
         {
-            versions.Add(FromEntity(entity));
+            await foreach (TableEntity entity in Versions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                versions.Add(FromEntity(entity));
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            // Nothing was ever registered here.
         }
 
         return versions;
@@ -139,8 +146,15 @@ public sealed partial class ModelRegistry(
     public async Task<ModelVersion?> GetAsync(string name, int version, CancellationToken cancellationToken)
     {
         ValidateName(name);
-        NullableResponse<TableEntity> entity = await Versions.GetEntityIfExistsAsync<TableEntity>(name, RowKey(version), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entity.HasValue ? FromEntity(entity.Value!) : null;
+        try
+        {
+            NullableResponse<TableEntity> entity = await Versions.GetEntityIfExistsAsync<TableEntity>(name, RowKey(version), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return entity.HasValue ? FromEntity(entity.Value!) : null;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     /// <summary>Decides on <paramref name="version"/>; <paramref name="data"/> is the file it was trained on (sunspots only).</summary>
     public async Task<PromotionDecision> ConsiderAsync(string name, int version, SidcFile? data, CancellationToken cancellationToken)
     {
+        await aliases.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var scratch = new ScratchDirectory();
         await registry.DownloadAsync(name, version, scratch.For(version), cancellationToken).ConfigureAwait(false);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -94,6 +95,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     /// </summary>
     public async Task<Champion> PromoteAsync(string name, int version, string reason, CancellationToken cancellationToken)
     {
+        await aliases.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var scratch = new ScratchDirectory();
         await registry.DownloadAsync(name, version, scratch.For(version), cancellationToken).ConfigureAwait(false);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)

@@ -47,7 +47,7 @@ public sealed partial class RetrainService(
     IOptions<TrainingOptions> training,
     ILogger<RetrainService> logger)
 {
-    /// <exception cref="FormatException">The request can never succeed (its data do not match it).</exception>
+    /// <exception cref="FormatException">The request can never succeed (its data are missing or do not match it).</exception>
     public async Task<RetrainResult> RetrainAsync(RetrainRequest request, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -56,7 +56,15 @@ public sealed partial class RetrainService(
         string fingerprint;
         if (request.Model == ForecasterPackage.Kind)
         {
-            data = await rawData.DownloadAsync(request.DataBlob!, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                data = await rawData.DownloadAsync(request.DataBlob!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Azure.RequestFailedException e) when (e.ErrorCode == "BlobNotFound")
+            {
+                throw new FormatException($"The data blob {request.DataBlob} that the request names does not exist.", e);
+            }
+
             if (data.Sha256 != request.DataSha256)
             {
                 throw new FormatException($"The data blob {request.DataBlob} has SHA-256 {data.Sha256}, not the {request.DataSha256} the request names.");

@@ -45,7 +45,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<PromotionService>();
         services.TryAddSingleton<RetrainQueue>();
         services.TryAddSingleton<RetrainService>();
-        services.AddHttpClient<IngestService>(http => http.Timeout = TimeSpan.FromMinutes(2));
+        services.TryAddTransient<DataRefreshService>(); // holds the typed HttpClient of IngestService
+        services.AddHttpClient<IngestService>();
         services.AddOptions<TrainingOptions>()
             .Bind(configuration.GetSection(TrainingOptions.SectionName))
             .ValidateDataAnnotations()

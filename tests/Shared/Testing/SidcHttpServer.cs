@@ -16,6 +16,7 @@ public sealed class SidcHttpServer : IDisposable
     public SidcHttpServer(string body, HttpStatusCode status = HttpStatusCode.OK, string contentType = "text/csv", string? etag = null)
     {
         Body = body;
+        ETag = etag;
         int port = FreePort();
         Url = $"http://127.0.0.1:{port}/SILSO/INFO/sndtotcsv.php";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -35,7 +36,8 @@ public sealed class SidcHttpServer : IDisposable
                 }
 
                 Interlocked.Increment(ref _requests);
-                if (etag is not null && context.Request.Headers["If-None-Match"] == etag)
+                string? currentETag = ETag;
+                if (currentETag is not null && context.Request.Headers["If-None-Match"] == currentETag)
                 {
                     Interlocked.Increment(ref _notModified);
                     context.Response.StatusCode = (int)HttpStatusCode.NotModified;
@@ -46,9 +48,9 @@ public sealed class SidcHttpServer : IDisposable
                 byte[] bytes = Encoding.ASCII.GetBytes(Body);
                 context.Response.StatusCode = (int)status;
                 context.Response.ContentType = contentType;
-                if (etag is not null)
+                if (currentETag is not null)
                 {
-                    context.Response.Headers["ETag"] = etag;
+                    context.Response.Headers["ETag"] = currentETag;
                 }
 
                 await context.Response.OutputStream.WriteAsync(bytes);
@@ -62,8 +64,10 @@ public sealed class SidcHttpServer : IDisposable
 
     public string Url { get; }
 
-    /// <summary>What the server sends; a test may change it to publish a new file.</summary>
+    /// <summary>What the server sends; a test may change it (and the ETag) to publish a new file.</summary>
     public string Body { get; set; }
+
+    public string? ETag { get; set; }
 
     public int Requests => _requests;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Packaging;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Storage.Tests.Azurite;
+using SunspotForecaster.Tests.Azurite;
 using SunspotForecaster.Tests;
 using Xunit.Abstractions;
 

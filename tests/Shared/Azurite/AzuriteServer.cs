@@ -8,7 +8,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using SunspotForecaster.Tests;
 
-namespace SunspotForecaster.Storage.Tests.Azurite;
+namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>
 /// A real Azurite (the npm package pinned in the repository's package.json), started for this test

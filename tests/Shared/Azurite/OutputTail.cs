@@ -1,4 +1,4 @@
-namespace SunspotForecaster.Storage.Tests.Azurite;
+namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>The last lines a child process wrote, for error messages; older lines are dropped.</summary>
 public sealed class OutputTail(int capacity)

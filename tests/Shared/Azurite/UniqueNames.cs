@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SunspotForecaster.Storage.Tests.Azurite;
+namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>
 /// Container, table and queue names no other test uses: a readable prefix and 10 hex digits of a

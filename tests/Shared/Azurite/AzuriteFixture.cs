@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace SunspotForecaster.Storage.Tests.Azurite;
+namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>
 /// One Azurite for every test class in the "Azurite" collection, started before the first of them

@@ -1,0 +1,44 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Functions;
+
+public static class FunctionsServiceCollectionExtensions
+{
+    /// <summary>Telemetry with every level the app logs (not Application Insights' Warning-only default).</summary>
+    public static IServiceCollection AddSunspotTelemetry(this IServiceCollection services)
+    {
+        services.AddApplicationInsightsTelemetryWorkerService();
+        services.ConfigureFunctionsApplicationInsights();
+        services.Configure<LoggerFilterOptions>(options =>
+        {
+            LoggerFilterRule? warningOnly = options.Rules.FirstOrDefault(rule =>
+                rule.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+            if (warningOnly is not null)
+            {
+                options.Rules.Remove(warningOnly);
+            }
+        });
+        return services;
+    }
+
+    /// <summary>The Core services, and SILSO's download with retries that honour Retry-After, an attempt timeout and a total timeout.</summary>
+    public static IServiceCollection AddSunspotServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSunspotStorage(configuration);
+        // The resilience handler bounds each attempt and the whole request; the client itself must not cut them short.
+        services.AddHttpClient<IngestService>(client => client.Timeout = TimeSpan.FromMinutes(6)).AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+            options.Retry.MaxRetryAttempts = 3;
+            options.Retry.Delay = TimeSpan.FromSeconds(5);
+            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(5);
+            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(3);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Reflection;
+using System.Text.Json;
+using SunspotForecaster.Functions.Functions;
+using SunspotForecaster.Tests;
+
+namespace SunspotForecaster.Functions.Tests;
+
+/// <summary>What the real host will see: functions.metadata from the worker SDK's build, and host.json.</summary>
+public class FunctionsMetadataTests
+{
+    private static readonly string Output = typeof(FunctionsMetadataTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsOutput").Value!;
+
+    private static JsonElement Function(string name)
+    {
+        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
+        return metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == name).Clone();
+    }
+
+    private static JsonElement Trigger(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_ingest_timer_runs_on_the_schedule_setting_and_not_on_start_up()
+    {
+        JsonElement trigger = Trigger(Function(nameof(IngestSunspots)));
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%INGEST_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out JsonElement runOnStartup) && runOnStartup.GetBoolean());
+    }
+
+    [Fact]
+    public void The_retrain_function_reads_the_retrain_queue_of_the_app_storage()
+    {
+        JsonElement trigger = Trigger(Function(nameof(RetrainModel)));
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("retrain-requests", trigger.GetProperty("queueName").GetString());
+        Assert.Equal(new Core.Storage.StorageOptions().RetrainQueue, trigger.GetProperty("queueName").GetString());
+    }
+
+    [Fact]
+    public void Host_json_reads_base64_messages_one_at_a_time_and_times_out_after_the_training_budget()
+    {
+        using JsonDocument host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Functions", "host.json")));
+        JsonElement queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal(1, queues.GetProperty("batchSize").GetInt32());
+        Assert.Equal(0, queues.GetProperty("newBatchThreshold").GetInt32());
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        TimeSpan timeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(TimeSpan.FromMinutes(new Core.Storage.TrainingOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Functions.Functions;
+using SunspotForecaster.Tests;
+using SunspotForecaster.Tests.Azurite;
+
+namespace SunspotForecaster.Functions.Tests;
+
+/// <summary>
+/// The timer and queue functions as the host would run them — composed like Program.cs, against
+/// Azurite and a stand-in for SILSO on 127.0.0.1 — with storage names of their own.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PipelineFunctionsTests : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite;
+    private readonly SidcHttpServer _silso;
+    private readonly ServiceProvider _services;
+    private readonly QueueClient _queue;
+
+    public PipelineFunctionsTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        _silso = new SidcHttpServer(Synthetic(10_592), etag: "\"v1\"");
+        string queueName = UniqueNames.Queue("retrain");
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Blobs"] = azurite.ConnectionString,
+            ["Storage:Tables"] = azurite.ConnectionString,
+            ["Storage:Queues"] = azurite.ConnectionString,
+            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
+            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
+            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
+            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
+            ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
+            ["Storage:RetrainQueue"] = queueName,
+            ["Ingest:SourceUrl"] = _silso.Url,
+            ["Promotion:CarEnumerationMaxLength"] = "8",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSunspotServices(configuration);
+        services.AddTransient<IngestSunspots>();
+        services.AddTransient<RetrainModel>();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        _queue = new QueueClient(azurite.ConnectionString, queueName);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _silso.Dispose();
+    }
+
+    // 1975-01-01 onwards, the last 30 days provisional.
+    private static string Synthetic(int days) =>
+        new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(days).WithProvisionalFrom(new DateOnly(1975, 1, 1).AddDays(days - 30)).Build();
+
+    private Task Ingest(bool pastDue = false) =>
+        _services.GetRequiredService<IngestSunspots>().Run(new TimerInfo { IsPastDue = pastDue }, CancellationToken.None);
+
+    private Task Retrain(string message) => _services.GetRequiredService<RetrainModel>().Run(message, CancellationToken.None);
+
+    /// <summary>Takes every waiting message, decoded as the host decodes base64.</summary>
+    private async Task<List<string>> TakeMessages()
+    {
+        var messages = new List<string>();
+        if (!await _queue.ExistsAsync())
+        {
+            return messages;
+        }
+
+        while (true)
+        {
+            QueueMessage[] batch = (await _queue.ReceiveMessagesAsync(32)).Value;
+            if (batch.Length == 0)
+            {
+                return messages;
+            }
+
+            foreach (QueueMessage message in batch)
+            {
+                messages.Add(Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)));
+                await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+    }
+
+    private Task<IReadOnlyList<ModelVersion>> Versions() => _services.GetRequiredService<ModelRegistry>().ListAsync("sunspots", CancellationToken.None);
+
+    [Fact]
+    public async Task Ingest_queues_one_retrain_the_retrain_makes_a_champion_and_unchanged_data_queue_nothing()
+    {
+        await Ingest();
+        List<string> first = await TakeMessages();
+
+        string message = Assert.Single(first);
+        RetrainRequest request = RetrainRequest.Parse(message);
+        Assert.Equal("sunspots", request.Model);
+        Assert.Equal("new-data", request.Reason);
+
+        await Retrain(message);
+        Champion? champion = await _services.GetRequiredService<ModelAliases>().GetChampionAsync("sunspots", CancellationToken.None);
+        Assert.Equal(1, champion?.Version);
+
+        await Ingest(pastDue: true);
+        Assert.Empty(await TakeMessages());
+        Assert.Equal(1, _silso.NotModifiedAnswers);
+
+        // SILSO publishes a month more: a new version, promoted only if it is better.
+        _silso.Body = Synthetic(10_622);
+        _silso.ETag = "\"v2\"";
+        await Ingest();
+        string second = Assert.Single(await TakeMessages());
+        await Retrain(second);
+        ModelVersion newer = (await Versions()).Single(v => v.Version == 2);
+        Assert.Contains(newer.Status, new[] { ModelRegistry.StatusChampion, ModelRegistry.StatusRejected });
+        Assert.Contains("persistence", newer.Reason);
+        champion = await _services.GetRequiredService<ModelAliases>().GetChampionAsync("sunspots", CancellationToken.None);
+        Assert.Equal(newer.Status == ModelRegistry.StatusChampion ? 2 : 1, champion?.Version);
+    }
+
+    [Fact]
+    public async Task Twenty_duplicate_messages_train_once()
+    {
+        await Ingest();
+        string message = Assert.Single(await TakeMessages());
+
+        for (int i = 0; i < 20; i++)
+        {
+            await Retrain(message);
+        }
+
+        Assert.Single(await Versions());
+    }
+
+    [Theory]
+    [InlineData("{ this is not json")]
+    [InlineData("""{"model":"unicorns","reason":"manual","requestedAt":"2026-02-01T00:00:00Z"}""")]
+    [InlineData("""{"model":"sunspots","dataBlob":"SN_d_tot_V2.0/1999-01-01_nothing.csv","dataSha256":"00","reason":"manual","requestedAt":"2026-02-01T00:00:00Z"}""")]
+    public async Task A_message_that_can_never_succeed_completes_once_without_training(string message)
+    {
+        await Ingest();
+        await TakeMessages();
+
+        await Retrain(message);
+
+        Assert.Empty(await Versions());
+    }
+
+    [Fact]
+    public async Task While_another_instance_trains_the_model_the_message_is_handed_back_to_the_host()
+    {
+        await Ingest();
+        string message = Assert.Single(await TakeMessages());
+        var options = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>();
+        await _services.GetRequiredService<ModelRegistry>().EnsureCreatedAsync(CancellationToken.None);
+        await using TrainerLease? other = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+
+        var postponed = await Assert.ThrowsAsync<InvalidOperationException>(() => Retrain(message));
+
+        Assert.Contains("postponed", postponed.Message);
+        Assert.Empty(await Versions());
+    }
+}
