@@ -29,7 +29,7 @@ public static class FunctionsServiceCollectionExtensions
     /// <summary>The Core services, and SILSO's download with retries that honour Retry-After, an attempt timeout and a total timeout.</summary>
     public static IServiceCollection AddSunspotServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSunspotStorage(configuration);
+        services.AddSunspotCore(configuration);
         // The resilience handler bounds each attempt and the whole request; the client itself must not cut them short.
         services.AddHttpClient<IngestService>(client => client.Timeout = TimeSpan.FromMinutes(6)).AddStandardResilienceHandler(options =>
         {

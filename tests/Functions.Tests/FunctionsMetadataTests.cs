@@ -53,4 +53,22 @@ public class FunctionsMetadataTests
         TimeSpan timeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(TimeSpan.FromMinutes(new Core.Storage.TrainingOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
     }
+
+    [Theory]
+    [InlineData(nameof(GetForecast), "forecast", "get", "Anonymous")]
+    [InlineData(nameof(PostForecast), "forecast", "post", "Anonymous")]
+    [InlineData(nameof(Classify), "classify", "post", "Anonymous")]
+    [InlineData(nameof(ListModels), "models", "get", "Anonymous")]
+    [InlineData(nameof(PromoteModel), "models/{name}/{version:int}/promote", "post", "Function")]
+    [InlineData(nameof(RequestRetrain), "retrain", "post", "Function")]
+    [InlineData(nameof(Health), "health", "get", "Anonymous")]
+    public void Each_http_function_has_its_route_method_and_auth_level(string name, string route, string method, string authLevel)
+    {
+        JsonElement trigger = Trigger(Function(name));
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
 }

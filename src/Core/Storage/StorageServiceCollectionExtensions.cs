@@ -58,6 +58,19 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Everything Core offers, composed the same way by the Functions host and the CLI: storage and the serving caches.</summary>
+    public static IServiceCollection AddSunspotCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSunspotStorage(configuration);
+        services.AddOptions<Serving.ServingOptions>()
+            .Bind(configuration.GetSection(Serving.ServingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<Serving.ChampionCache>();
+        services.TryAddSingleton<Serving.ForecastService>();
+        return services;
+    }
+
     /// <summary>Fails at start-up, naming the setting, when a storage client has no settings at all.</summary>
     private sealed class StorageClientSettingsValidator(IConfiguration configuration) : IValidateOptions<StorageOptions>
     {

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Core.Serving;
+
+/// <summary>Why a forecast could not be given at all (the API answers 503 with Retry-After).</summary>
+public sealed class NotReadyException(string message) : Exception(message);
+
+/// <summary>
+/// Forecasts for the API: from the current SIDC file (kept in memory until <c>latest.json</c>
+/// changes) or from the caller's own history, with the cached champion — or, when the champion
+/// cannot be loaded, persistence flagged as a fallback with the reason.
+/// </summary>
+public sealed class ForecastService(ChampionCache champions, RawDataStore rawData, IOptions<ServingOptions> options, TimeProvider clock)
+{
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private volatile DataSnapshot? _data;
+
+    /// <exception cref="NotReadyException">No data or no model yet.</exception>
+    public async Task<ForecastResponse> FromLatestDataAsync(int days, CancellationToken cancellationToken)
+    {
+        SunspotSeries series = await LatestSeriesAsync(cancellationToken).ConfigureAwait(false);
+        ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
+        int last = series.Count - 1;
+        var lastObservation = new LastObservation(series.LastDate, series.Values[last], series.Provisional[last]);
+        if (state.Served is { } served)
+        {
+            return ForecastResponse.From(SeriesForecast.FromSeries(served.Model, served.Manifest, series, days, served.Version), served.Version);
+        }
+
+        return state.Exists
+            ? ForecastResponse.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded")
+            : throw new NotReadyException("No sunspot model has been trained yet.");
+    }
+
+    /// <summary>Forecasts after the caller's values (oldest first), dated from <paramref name="lastDate"/> (default: yesterday, UTC).</summary>
+    /// <exception cref="ArgumentException">The history is too short or holds an impossible value.</exception>
+    public async Task<ForecastResponse> FromHistoryAsync(float[] history, int days, DateOnly? lastDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        DateOnly date = lastDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        var lastObservation = new LastObservation(date, history.Length > 0 ? history[^1] : float.NaN, Provisional: false);
+        ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Served is { } served)
+        {
+            return ForecastResponse.From(SeriesForecast.FromHistory(served.Model, served.Manifest, history, lastObservation, days, served.Version), served.Version);
+        }
+
+        if (!state.Exists)
+        {
+            throw new NotReadyException("No sunspot model has been trained yet.");
+        }
+
+        if (history.Length == 0 || !float.IsFinite(history[^1]) || history[^1] < 0)
+        {
+            throw new ArgumentException("history must end with a sunspot number (finite, not negative).");
+        }
+
+        return ForecastResponse.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded");
+    }
+
+    private async Task<SunspotSeries> LatestSeriesAsync(CancellationToken cancellationToken)
+    {
+        DataSnapshot? current = _data;
+        if (current is not null && clock.GetUtcNow() - current.CheckedAt < TimeSpan.FromSeconds(options.Value.ChampionRefreshSeconds))
+        {
+            return current.Series;
+        }
+
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            (LatestPointer Pointer, Azure.ETag ETag)? latest = await rawData.GetLatestAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new NotReadyException("No SIDC data has been ingested yet.");
+            SunspotSeries series = current?.Sha256 == latest.Value.Pointer.Sha256
+                ? current.Series
+                : (await rawData.DownloadAsync(latest.Value.Pointer.BlobName, cancellationToken).ConfigureAwait(false)).Series;
+            _data = new DataSnapshot(latest.Value.Pointer.Sha256, series, clock.GetUtcNow());
+            return series;
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    private sealed record DataSnapshot(string Sha256, SunspotSeries Series, DateTimeOffset CheckedAt);
+}

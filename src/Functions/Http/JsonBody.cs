@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SunspotForecaster.Functions.Http;
+
+/// <summary>Reads a JSON body within a size limit; every problem becomes a 400, 413 or 415 answer, never an exception.</summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static async Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.UnsupportedMediaType($"Send the body as application/json; it came as '{request.ContentType ?? "(none)"}'."));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, Problems.TooLarge($"The body has {request.ContentLength} bytes; at most {maxBytes} are accepted."));
+        }
+
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[16_384];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                return (null, Problems.TooLarge($"The body is longer than the {maxBytes} bytes accepted."));
+            }
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, Problems.BadRequest("body", "the body is empty; send a JSON object."));
+        }
+
+        try
+        {
+            T? value = JsonSerializer.Deserialize<T>(buffer.ToArray(), Options);
+            return value is null ? (null, Problems.BadRequest("body", "send a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+            return (null, Problems.BadRequest(field, $"not valid JSON for this request ({e.Message.Split(" Path:")[0]})"));
+        }
+    }
+}

@@ -1,0 +1,280 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Functions.Functions;
+using SunspotForecaster.Functions.Http;
+using SunspotForecaster.Tests;
+using SunspotForecaster.Tests.Azurite;
+
+namespace SunspotForecaster.Functions.Tests;
+
+/// <summary>Storage with ingested data and trained champions (sunspots and cars), shared by the HTTP tests.</summary>
+public sealed class ServedAppFixture : IAsyncLifetime
+{
+    private AzuriteFixture? _azurite;
+
+    public ServiceProvider Services { get; private set; } = null!;
+
+    public string DataFile { get; } = new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).Build();
+
+    public static ServiceProvider Compose(AzuriteFixture azurite, int refreshSeconds = 1)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Blobs"] = azurite.ConnectionString,
+            ["Storage:Tables"] = azurite.ConnectionString,
+            ["Storage:Queues"] = azurite.ConnectionString,
+            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
+            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
+            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
+            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
+            ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
+            ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
+            ["Promotion:CarEnumerationMaxLength"] = "8",
+            ["Serving:ChampionRefreshSeconds"] = refreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Serving:MaxBodyBytes"] = "4096",
+            ["Serving:MaxHistory"] = "200",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSunspotServices(configuration);
+        foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.Namespace == typeof(GetForecast).Namespace && t.IsPublic && !t.IsNested))
+        {
+            services.AddTransient(function);
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    public async Task InitializeAsync()
+    {
+        _azurite = new AzuriteFixture();
+        await _azurite.InitializeAsync();
+        Services = Compose(_azurite);
+        string file = Path.Combine(Path.GetTempPath(), $"sidc-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, DataFile);
+        IngestResult ingest = await Services.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
+        File.Delete(file);
+        var retrain = Services.GetRequiredService<RetrainService>();
+        await retrain.RetrainAsync(new RetrainRequest("sunspots", ingest.BlobName, ingest.Sha256, "manual", DateTimeOffset.UtcNow), null, CancellationToken.None);
+        await retrain.RetrainAsync(new RetrainRequest("cars", null, null, "manual", DateTimeOffset.UtcNow), null, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await _azurite!.DisposeAsync();
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : IClassFixture<ServedAppFixture>
+{
+    private T Function<T>() where T : notnull => app.Services.GetRequiredService<T>();
+
+    private static HttpRequest Get(string query = "")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new QueryString(query);
+        return context.Request;
+    }
+
+    private static HttpRequest Post(string body, string contentType = "application/json")
+    {
+        var context = new DefaultHttpContext();
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        context.Request.Method = "POST";
+        context.Request.ContentType = contentType;
+        context.Request.ContentLength = bytes.Length;
+        context.Request.Body = new MemoryStream(bytes);
+        return context.Request;
+    }
+
+    private static JsonElement Json(IActionResult result) =>
+        JsonSerializer.SerializeToElement(((ObjectResult)result).Value, JsonBody.Options);
+
+    private static int Status(IActionResult result) => ((ObjectResult)result).StatusCode ?? 200;
+
+    private static void AssertProblem(IActionResult result, int status, string field, string detail)
+    {
+        var objectResult = Assert.IsType<ObjectResult>(result);
+        Assert.Equal(status, objectResult.StatusCode);
+        Assert.Contains(Problems.ContentType, objectResult.ContentTypes);
+        JsonElement problem = Json(result);
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(detail, problem.GetProperty("detail").GetString());
+        if (field.Length > 0)
+        {
+            Assert.Equal(field, problem.GetProperty("field").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Get_forecast_answers_the_contracts_shape_from_the_champion()
+    {
+        IActionResult result = await Function<GetForecast>().Run(Get("?days=3"), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.Equal("sunspots", json.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(1, json.GetProperty("model").GetProperty("version").GetInt32());
+        Assert.True(json.GetProperty("model").GetProperty("testRmse").GetDouble() > 0);
+        Assert.Equal(64, json.GetProperty("model").GetProperty("dataSha256").GetString()!.Length);
+        Assert.Equal("2003-12-31", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.False(json.GetProperty("fallback").GetBoolean());
+        JsonElement[] days = json.GetProperty("forecasts").EnumerateArray().ToArray();
+        Assert.Equal(["2004-01-01", "2004-01-02", "2004-01-03"], days.Select(d => d.GetProperty("date").GetString()));
+        Assert.All(days, d =>
+        {
+            double value = d.GetProperty("value").GetDouble();
+            Assert.InRange(value, d.GetProperty("lower").GetDouble(), d.GetProperty("upper").GetDouble());
+            Assert.InRange(value, 0, 400);
+            Assert.Equal(0.9, d.GetProperty("intervalLevel").GetDouble(), 6);
+        });
+        Assert.Equal("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", json.GetProperty("source").GetString());
+    }
+
+    [Theory]
+    [InlineData("?days=0")]
+    [InlineData("?days=31")]
+    [InlineData("?days=three")]
+    public async Task Get_forecast_with_bad_days_is_a_400_naming_the_field(string query) =>
+        AssertProblem(await Function<GetForecast>().Run(Get(query), CancellationToken.None), 400, "days", "is not a whole number from 1 to 30");
+
+    [Fact]
+    public async Task Post_forecast_answers_from_the_callers_history()
+    {
+        float[] history = Enumerable.Range(0, 40).Select(i => 100f + i % 7).ToArray();
+
+        IActionResult result = await Function<PostForecast>().Run(Post(JsonSerializer.Serialize(new { history, days = 2, lastDate = "2026-03-01" })), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.Equal("2026-03-01", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal(["2026-03-02", "2026-03-03"], json.GetProperty("forecasts").EnumerateArray().Select(d => d.GetProperty("date").GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"history":[1,2,3],"days":1}""", "application/json", 400, "history", "needs the last 30")]
+    [InlineData("""{"history":[1,2,3],"days":1}""", "text/plain", 415, "", "application/json")]
+    [InlineData("""{"history":[1,2,3],"days":40}""", "application/json", 400, "days", "40 is not from 1 to 30")]
+    [InlineData("""{"history":"many","days":1}""", "application/json", 400, "history", "not valid JSON")]
+    [InlineData("""{"days":1}""", "application/json", 400, "history", "oldest first")]
+    [InlineData("not json", "application/json", 400, "body", "not valid JSON")]
+    [InlineData("", "application/json", 400, "body", "empty")]
+    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,-3],"days":1}""", "application/json", 400, "history", "not negative")]
+    [InlineData("""{"history":[1],"days":1,"lastDate":"March"}""", "application/json", 400, "lastDate", "YYYY-MM-DD")]
+    public async Task Post_forecast_refuses_bad_input_with_problem_details(string body, string contentType, int status, string field, string detail) =>
+        AssertProblem(await Function<PostForecast>().Run(Post(body, contentType), CancellationToken.None), status, field, detail);
+
+    [Fact]
+    public async Task Bodies_and_histories_over_the_limits_are_413()
+    {
+        string longHistory = JsonSerializer.Serialize(new { history = Enumerable.Repeat(50f, 201).ToArray() });
+        string hugeBody = JsonSerializer.Serialize(new { history = Enumerable.Repeat(123.456f, 2000).ToArray() });
+
+        AssertProblem(await Function<PostForecast>().Run(Post(longHistory), CancellationToken.None), 413, "", "at most 200");
+        AssertProblem(await Function<PostForecast>().Run(Post(hugeBody), CancellationToken.None), 413, "", "at most 4096");
+    }
+
+    [Fact]
+    public async Task Classify_answers_the_class_four_probabilities_and_the_version()
+    {
+        IActionResult result = await Function<Classify>().Run(Post("""{"sequence":[0,0,2,2,0,0]}"""), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.Equal(2, json.GetProperty("class").GetInt32());
+        Assert.Equal(4, json.GetProperty("probabilities").GetArrayLength());
+        Assert.Equal(1, json.GetProperty("model").GetProperty("version").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"sequence":[0,4,1]}""", "sequence", "Step 2 of the sequence is 4")]
+    [InlineData("""{"sequence":[]}""", "sequence", "1 to 256 steps")]
+    [InlineData("""{"steps":[1]}""", "sequence", "give the steps")]
+    [InlineData("""{"sequence":[0,1.5]}""", "sequence[1]", "not valid JSON")]
+    public async Task Classify_refuses_bad_sequences(string body, string field, string detail) =>
+        AssertProblem(await Function<Classify>().Run(Post(body), CancellationToken.None), 400, field, detail);
+
+    [Fact]
+    public async Task A_new_champion_is_served_within_the_refresh_interval_and_every_answer_names_its_version()
+    {
+        var registry = app.Services.GetRequiredService<ModelRegistry>();
+        using var temp = new TemporaryDirectory();
+        await registry.DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None);
+        ModelVersion second = await registry.RegisterAsync("sunspots", temp.Path, "copy", CancellationToken.None);
+        int before = Json(await Function<GetForecast>().Run(Get(), CancellationToken.None)).GetProperty("model").GetProperty("version").GetInt32();
+
+        await Function<PromoteModel>().Run(Post(""), "sunspots", second.Version, CancellationToken.None);
+        await Task.Delay(1100);
+        int after = Json(await Function<GetForecast>().Run(Get(), CancellationToken.None)).GetProperty("model").GetProperty("version").GetInt32();
+        await Function<PromoteModel>().Run(Post(""), "sunspots", 1, CancellationToken.None);
+        await Task.Delay(1100);
+
+        Assert.Equal(1, before);
+        Assert.Equal(second.Version, after);
+    }
+
+    [Fact]
+    public async Task Models_lists_versions_and_the_champion_and_404s_an_unknown_model()
+    {
+        JsonElement json = Json(await Function<ListModels>().Run(Get("?name=cars"), CancellationToken.None));
+
+        Assert.Equal(1, json.GetProperty("champion").GetInt32());
+        Assert.Equal(1, json.GetProperty("versions")[0].GetProperty("version").GetInt32());
+        AssertProblem(await Function<ListModels>().Run(Get("?name=unicorns"), CancellationToken.None), 404, "", "no model 'unicorns'");
+    }
+
+    [Fact]
+    public async Task Promote_404s_an_unknown_version_and_retrain_queues_the_contracts_message()
+    {
+        AssertProblem(await Function<PromoteModel>().Run(Post(""), "sunspots", 42, CancellationToken.None), 404, "", "has no version 42");
+
+        IActionResult queued = await Function<RequestRetrain>().Run(Post("""{"model":"sunspots"}"""), CancellationToken.None);
+
+        Assert.Equal(202, Status(queued));
+        JsonElement message = Json(queued);
+        Assert.Equal("sunspots", message.GetProperty("model").GetString());
+        Assert.Equal("manual", message.GetProperty("reason").GetString());
+        AssertProblem(await Function<RequestRetrain>().Run(Post("""{"model":"unicorns"}"""), CancellationToken.None), 400, "model", "not one of sunspots, cars");
+    }
+
+    [Fact]
+    public async Task Health_reports_data_age_last_ingest_and_champions()
+    {
+        JsonElement json = Json(await Function<Health>().Run(Get(), CancellationToken.None));
+
+        Assert.Equal("2003-12-31", json.GetProperty("data").GetProperty("lastDate").GetString());
+        Assert.True(json.GetProperty("data").GetProperty("ageDays").GetInt32() > 365);
+        Assert.Equal("Stored", json.GetProperty("lastIngest").GetProperty("outcome").GetString());
+        Assert.Equal(1, json.GetProperty("champions").GetProperty("sunspots").GetInt32());
+        Assert.Equal(1, json.GetProperty("champions").GetProperty("cars").GetInt32());
+    }
+
+    [Fact]
+    public async Task Before_any_model_exists_forecast_and_classify_answer_503_with_retry_after()
+    {
+        await using ServiceProvider empty = ServedAppFixture.Compose(azurite);
+        string file = Path.Combine(Path.GetTempPath(), $"sidc-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, app.DataFile);
+        await empty.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
+        File.Delete(file);
+
+        HttpRequest forecastRequest = Get();
+        HttpRequest classifyRequest = Post("""{"sequence":[1]}""");
+        IActionResult forecast = await empty.GetRequiredService<GetForecast>().Run(forecastRequest, CancellationToken.None);
+        IActionResult classify = await empty.GetRequiredService<Classify>().Run(classifyRequest, CancellationToken.None);
+
+        AssertProblem(forecast, 503, "", "No sunspot model has been trained yet");
+        AssertProblem(classify, 503, "", "No car-colour model has been trained yet");
+        Assert.Equal("300", forecastRequest.HttpContext.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("300", classifyRequest.HttpContext.Response.Headers.RetryAfter.ToString());
+    }
+}
