@@ -277,4 +277,34 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
         Assert.Equal("300", forecastRequest.HttpContext.Response.Headers.RetryAfter.ToString());
         Assert.Equal("300", classifyRequest.HttpContext.Response.Headers.RetryAfter.ToString());
     }
+
+    [Fact]
+    public async Task A_champion_that_cannot_be_loaded_gives_a_persistence_forecast_flagged_as_fallback()
+    {
+        await using ServiceProvider services = ServedAppFixture.Compose(azurite);
+        string file = Path.Combine(Path.GetTempPath(), $"sidc-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, app.DataFile);
+        await services.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
+        File.Delete(file);
+        var registry = services.GetRequiredService<ModelRegistry>();
+        using var temp = new TemporaryDirectory();
+        await app.Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None);
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        ModelVersion broken = await registry.RegisterAsync("sunspots", temp.Path, null, CancellationToken.None);
+        var aliases = services.GetRequiredService<ModelAliases>();
+        await aliases.EnsureCreatedAsync(CancellationToken.None);
+        await aliases.TrySetChampionAsync("sunspots", broken.Version, "test", null, CancellationToken.None);
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        await azurite.BlobServiceClient.GetBlobContainerClient(options.ModelsContainer).DeleteBlobAsync($"sunspots/{broken.Version:000000}/weights.bin");
+
+        IActionResult result = await services.GetRequiredService<GetForecast>().Run(Get("?days=2"), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.True(json.GetProperty("fallback").GetBoolean());
+        Assert.Contains("cannot be loaded", json.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("model").ValueKind);
+        double last = json.GetProperty("lastObservation").GetProperty("value").GetDouble();
+        Assert.All(json.GetProperty("forecasts").EnumerateArray(), d => Assert.Equal(last, d.GetProperty("value").GetDouble()));
+    }
 }

@@ -163,6 +163,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Ingest__SourceUrl: ingestSourceUrl
     Training__BudgetMinutes: string(trainingBudgetMinutes)
     Serving__ChampionRefreshSeconds: string(championRefreshSeconds)
+    Serving__RetryAfterSeconds: '300'
+    Serving__MaxBodyBytes: '262144'
+    Serving__MaxHistory: '3653'
+    Promotion__CarEnumerationMaxLength: '64'
+
+    // libtorch's OpenMP threads sleep instead of spinning while they wait: training (queue) and
+    // forecasts (HTTP) share an instance's cores, and spinning pools slow each other many times over.
+    OMP_WAIT_POLICY: 'PASSIVE'
   }
 }
 
