@@ -3,45 +3,52 @@ using SunspotForecaster.Core.Packaging;
 
 namespace SunspotForecaster.Core.Storage;
 
-/// <summary>What a scheduled refresh did.</summary>
-public sealed record DataRefresh(IngestResult Ingest, RetrainRequest? Enqueued);
+/// <summary>What a scheduled refresh did: the ingest, and the retrain requests it queued.</summary>
+public sealed record DataRefresh(IngestResult Ingest, IReadOnlyList<RetrainRequest> Enqueued);
 
 /// <summary>
 /// The timer's work: ingest the SIDC file, and queue one retrain when the current data changed — or
 /// when no sunspot version was ever trained from the current data (a retrain message lost after
-/// the data moved would otherwise wait for SILSO's next update, a month away).
+/// the data moved would otherwise wait for SILSO's next update, a month away). While no car model
+/// exists, one is queued too (it needs no data and trains in seconds).
 /// </summary>
 public sealed partial class DataRefreshService(IngestService ingest, ModelRegistry registry, RetrainQueue queue, TimeProvider clock, ILogger<DataRefreshService> logger)
 {
     public async Task<DataRefresh> RefreshAsync(string? source, CancellationToken cancellationToken)
     {
         IngestResult result = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
-        if (result.Latest is not { } latest)
+        var requests = new List<RetrainRequest>();
+        await registry.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Latest is { } latest)
         {
-            return new DataRefresh(result, null);
-        }
-
-        bool due = result.Changed;
-        if (!due)
-        {
-            await registry.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-            bool trained = (await registry.ListAsync(ForecasterPackage.Kind, cancellationToken).ConfigureAwait(false)).Any(v => v.DataSha256 == latest.Sha256);
-            if (!trained)
+            bool due = result.Changed;
+            if (!due && !(await registry.ListAsync(ForecasterPackage.Kind, cancellationToken).ConfigureAwait(false)).Any(v => v.DataSha256 == latest.Sha256))
             {
                 LogRecovering(latest.Sha256);
                 due = true;
             }
+
+            if (due)
+            {
+                requests.Add(new RetrainRequest(ForecasterPackage.Kind, latest.BlobName, latest.Sha256, "new-data", clock.GetUtcNow()));
+            }
         }
 
-        if (!due)
+        if ((await registry.ListAsync(ClassifierPackage.Kind, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
-            return new DataRefresh(result, null);
+            requests.Add(new RetrainRequest(ClassifierPackage.Kind, null, null, "schedule", clock.GetUtcNow()));
         }
 
-        var request = new RetrainRequest(ForecasterPackage.Kind, latest.BlobName, latest.Sha256, "new-data", clock.GetUtcNow());
-        await queue.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
-        return new DataRefresh(result, request);
+        if (requests.Count > 0)
+        {
+            await queue.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            foreach (RetrainRequest request in requests)
+            {
+                await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new DataRefresh(result, requests);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No sunspot version was trained from the current data {Sha256}; queueing a retrain")]

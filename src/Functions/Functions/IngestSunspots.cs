@@ -6,7 +6,8 @@ namespace SunspotForecaster.Functions.Functions;
 
 /// <summary>
 /// Timer (<c>INGEST_SCHEDULE</c>, daily by default): fetch SILSO's file with a conditional GET, store
-/// it if it is new and valid, and queue one retrain when the data changed. A past-due run does the
+/// it if it is new and valid, and queue one retrain when the data changed (and one for the car model
+/// while none exists). A past-due run does the
 /// same; there is no run on start-up.
 /// </summary>
 public sealed partial class IngestSunspots(DataRefreshService refresh, ILogger<IngestSunspots> logger)
@@ -16,9 +17,9 @@ public sealed partial class IngestSunspots(DataRefreshService refresh, ILogger<I
     {
         ArgumentNullException.ThrowIfNull(timer);
         DataRefresh result = await refresh.RefreshAsync(source: null, cancellationToken);
-        LogRun(result.Ingest.Outcome, result.Ingest.Sha256, result.Enqueued is not null, timer.IsPastDue);
+        LogRun(result.Ingest.Outcome, result.Ingest.Sha256, string.Join(", ", result.Enqueued.Select(r => r.Model)), timer.IsPastDue);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {Outcome} (SHA-256 {Sha256}); retrain queued: {Queued}; past due: {PastDue}")]
-    private partial void LogRun(IngestOutcome outcome, string? sha256, bool queued, bool pastDue);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {Outcome} (SHA-256 {Sha256}); retrains queued: [{Queued}]; past due: {PastDue}")]
+    private partial void LogRun(IngestOutcome outcome, string? sha256, string queued, bool pastDue);
 }
