@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Functions;
@@ -30,15 +31,19 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddSunspotServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSunspotCore(configuration);
-        // The resilience handler bounds each attempt and the whole request; the client itself must not cut them short.
-        services.AddHttpClient<IngestService>(client => client.Timeout = TimeSpan.FromMinutes(6)).AddStandardResilienceHandler(options =>
-        {
-            options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
-            options.Retry.MaxRetryAttempts = 3;
-            options.Retry.Delay = TimeSpan.FromSeconds(5);
-            options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(5);
-            options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(3);
-        });
+        // The resilience handler bounds each attempt and the whole download (Ingest:* settings);
+        // the client itself must not cut them short.
+        services.AddHttpClient<IngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler()
+            .Configure((options, provider) =>
+            {
+                IngestOptions ingest = provider.GetRequiredService<IOptions<IngestOptions>>().Value;
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(ingest.AttemptTimeoutSeconds);
+                options.Retry.MaxRetryAttempts = ingest.Retries;
+                options.Retry.Delay = TimeSpan.FromSeconds(ingest.RetryDelaySeconds);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(ingest.TotalTimeoutSeconds, ingest.AttemptTimeoutSeconds + 1));
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(2 * ingest.AttemptTimeoutSeconds + 1);
+            });
         return services;
     }
 }

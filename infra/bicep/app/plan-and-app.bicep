@@ -161,6 +161,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
     INGEST_SCHEDULE: ingestSchedule
     Ingest__SourceUrl: ingestSourceUrl
+    Ingest__AttemptTimeoutSeconds: '60'
+    Ingest__Retries: '3'
+    Ingest__RetryDelaySeconds: '5'
+    Ingest__TotalTimeoutSeconds: '300'
     Training__BudgetMinutes: string(trainingBudgetMinutes)
     Serving__ChampionRefreshSeconds: string(championRefreshSeconds)
     Serving__RetryAfterSeconds: '300'

@@ -13,6 +13,21 @@ public sealed class IngestOptions
     [System.ComponentModel.DataAnnotations.Required]
     [System.ComponentModel.DataAnnotations.Url]
     public string SourceUrl { get; set; } = "https://www.sidc.be/SILSO/INFO/sndtotcsv.php";
+
+    /// <summary>How long one attempt of the download may take.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 600)]
+    public int AttemptTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>Retries after a failed attempt (a 5xx, 408, 429 or a broken connection), with back-off; a Retry-After is honoured.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10)]
+    public int Retries { get; set; } = 3;
+
+    [System.ComponentModel.DataAnnotations.Range(0.01, 300)]
+    public double RetryDelaySeconds { get; set; } = 5;
+
+    /// <summary>The whole download, retries included.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1800)]
+    public int TotalTimeoutSeconds { get; set; } = 300;
 }
 
 /// <summary>
@@ -49,36 +64,40 @@ public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<
             request.Headers.IfModifiedSince = previous.LastModified;
         }
 
-        using HttpResponseMessage response = await SendAsync(request, location, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotModified && latest is { } current)
-        {
-            var unchanged = new IngestResult(IngestOutcome.Unchanged, current.Pointer.Sha256, 0, current.Pointer.BlobName, "the server answered 304 Not Modified", current.Pointer);
-            await store.RecordAsync(unchanged, new SourceInfo(location), cancellationToken).ConfigureAwait(false);
-            return unchanged;
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            string error = $"{location} answered {(int)response.StatusCode} {response.ReasonPhrase}.";
-            await store.RecordFailureAsync(new SourceInfo(location), error, cancellationToken).ConfigureAwait(false);
-            throw new HttpRequestException(error, null, response.StatusCode);
-        }
-
-        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var sourceInfo = new SourceInfo(location, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
-        return await store.SaveAsync(body, sourceInfo, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string location, CancellationToken cancellationToken)
-    {
+        byte[] body;
+        SourceInfo sourceInfo;
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotModified && latest is { } current)
+            {
+                var unchanged = new IngestResult(IngestOutcome.Unchanged, current.Pointer.Sha256, 0, current.Pointer.BlobName, "the server answered 304 Not Modified", current.Pointer);
+                await store.RecordAsync(unchanged, new SourceInfo(location), cancellationToken).ConfigureAwait(false);
+                return unchanged;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"{location} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            }
+
+            if (response.Content.Headers.ContentLength > SidcSource.MaxBytes)
+            {
+                throw new HttpRequestException($"{location} sends {response.Content.Headers.ContentLength} bytes; a SIDC daily file is a few MB.");
+            }
+
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            sourceInfo = new SourceInfo(location, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            await store.RecordFailureAsync(new SourceInfo(location), $"Could not download {location}: {e.Message}", cancellationToken).ConfigureAwait(false);
-            throw;
+            // Refused, timed out (Polly's TimeoutRejectedException), cut short (HttpIOException): the
+            // attempt goes into the history, nothing is stored, and the caller sees the error.
+            string error = e is HttpRequestException { StatusCode: not null } ? e.Message : $"Could not download {location}: {e.Message}";
+            await store.RecordFailureAsync(new SourceInfo(location), error, cancellationToken).ConfigureAwait(false);
+            throw e is HttpRequestException ? e : new HttpRequestException(error, e);
         }
+
+        return await store.SaveAsync(body, sourceInfo, cancellationToken).ConfigureAwait(false);
     }
 }

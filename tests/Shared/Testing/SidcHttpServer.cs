@@ -36,6 +36,11 @@ public sealed class SidcHttpServer : IDisposable
                 }
 
                 Interlocked.Increment(ref _requests);
+                if (Script.TryDequeue(out string? misbehaviour) && await MisbehaveAsync(context, misbehaviour))
+                {
+                    continue;
+                }
+
                 string? currentETag = ETag;
                 if (currentETag is not null && context.Request.Headers["If-None-Match"] == currentETag)
                 {
@@ -64,6 +69,12 @@ public sealed class SidcHttpServer : IDisposable
 
     public string Url { get; }
 
+    /// <summary>
+    /// How the next requests go wrong, one entry each: "500" (or any status), "hang" (never
+    /// answers), "cut" (sends half the body, then drops the connection); then normal answers again.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Script { get; } = new();
+
     /// <summary>What the server sends; a test may change it (and the ETag) to publish a new file.</summary>
     public string Body { get; set; }
 
@@ -73,8 +84,32 @@ public sealed class SidcHttpServer : IDisposable
 
     public int NotModifiedAnswers => _notModified;
 
+    private readonly CancellationTokenSource _stopping = new();
+
+    private async Task<bool> MisbehaveAsync(HttpListenerContext context, string misbehaviour)
+    {
+        switch (misbehaviour)
+        {
+            case "hang":
+                _ = Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => context.Response.Abort(), TaskScheduler.Default);
+                return true;
+            case "cut":
+                byte[] bytes = Encoding.ASCII.GetBytes(Body);
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await context.Response.OutputStream.FlushAsync();
+                context.Response.Abort();
+                return true;
+            default:
+                context.Response.StatusCode = int.Parse(misbehaviour, System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Close();
+                return true;
+        }
+    }
+
     public void Dispose()
     {
+        _stopping.Cancel();
         _listener.Stop();
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
