@@ -178,4 +178,19 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         Assert.Contains("postponed", postponed.Message);
         Assert.Empty(await Versions());
     }
+
+    [Fact]
+    public async Task The_hosts_cancellation_stops_training_and_releases_the_lease()
+    {
+        await Ingest();
+        string message = SunspotsMessage(await TakeMessages());
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _services.GetRequiredService<RetrainModel>().Run(message, shutdown.Token));
+
+        Assert.Empty(await Versions());
+        var options = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>();
+        await using TrainerLease? next = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+        Assert.NotNull(next);
+    }
 }
