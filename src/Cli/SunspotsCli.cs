@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Cli.Commands;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Data;
 using SunspotForecaster.Core.Packaging;
 
@@ -63,7 +64,7 @@ internal static class SunspotsCli
         }
         catch (Exception e) when (IsBadInput(e))
         {
-            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, UserMessage(e));
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.ForPeople());
         }
         catch (OperationCanceledException)
         {
@@ -74,10 +75,6 @@ internal static class SunspotsCli
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure, $"{e.GetType().Name}: {e.Message}");
         }
     }
-
-    // ArgumentException appends " (Parameter 'name')", which means nothing to a person at a terminal.
-    private static string UserMessage(Exception e) =>
-        e is ArgumentException { ParamName: string name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 

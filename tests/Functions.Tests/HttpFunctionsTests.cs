@@ -24,22 +24,8 @@ public sealed class ServedAppFixture : IAsyncLifetime
 
     public static ServiceProvider Compose(AzuriteFixture azurite, int refreshSeconds = 1)
     {
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Blobs"] = azurite.ConnectionString,
-            ["Storage:Tables"] = azurite.ConnectionString,
-            ["Storage:Queues"] = azurite.ConnectionString,
-            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
-            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
-            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
-            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
-            ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
-            ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
-            ["Promotion:CarEnumerationMaxLength"] = "8",
-            ["Serving:ChampionRefreshSeconds"] = refreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Serving:MaxBodyBytes"] = "4096",
-            ["Serving:MaxHistory"] = "200",
-        }).Build();
+        IConfiguration configuration = TestSettings.For(azurite,
+            ("Serving:ChampionRefreshSeconds", refreshSeconds), ("Serving:MaxBodyBytes", 4096), ("Serving:MaxHistory", 200));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSunspotServices(configuration);

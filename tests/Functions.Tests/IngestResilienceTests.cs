@@ -19,22 +19,8 @@ public sealed class IngestResilienceTests : IDisposable
 
     public IngestResilienceTests(AzuriteFixture azurite)
     {
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Blobs"] = azurite.ConnectionString,
-            ["Storage:Tables"] = azurite.ConnectionString,
-            ["Storage:Queues"] = azurite.ConnectionString,
-            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
-            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
-            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
-            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
-            ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
-            ["Ingest:SourceUrl"] = _silso.Url,
-            ["Ingest:AttemptTimeoutSeconds"] = "1",
-            ["Ingest:Retries"] = "2",
-            ["Ingest:RetryDelaySeconds"] = "0.05",
-            ["Ingest:TotalTimeoutSeconds"] = "10",
-        }).Build();
+        IConfiguration configuration = TestSettings.For(azurite,
+            ("Ingest:SourceUrl", _silso.Url), ("Ingest:AttemptTimeoutSeconds", 1), ("Ingest:Retries", 2), ("Ingest:RetryDelaySeconds", 0.05), ("Ingest:TotalTimeoutSeconds", 10));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSunspotServices(configuration);

@@ -27,28 +27,14 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     {
         _azurite = azurite;
         _silso = new SidcHttpServer(Synthetic(10_592), etag: "\"v1\"");
-        string queueName = UniqueNames.Queue("retrain");
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Blobs"] = azurite.ConnectionString,
-            ["Storage:Tables"] = azurite.ConnectionString,
-            ["Storage:Queues"] = azurite.ConnectionString,
-            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
-            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
-            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
-            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
-            ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
-            ["Storage:RetrainQueue"] = queueName,
-            ["Ingest:SourceUrl"] = _silso.Url,
-            ["Promotion:CarEnumerationMaxLength"] = "8",
-        }).Build();
+        IConfiguration configuration = TestSettings.For(azurite, ("Ingest:SourceUrl", _silso.Url));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSunspotServices(configuration);
         services.AddTransient<IngestSunspots>();
         services.AddTransient<RetrainModel>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        _queue = new QueueClient(azurite.ConnectionString, queueName);
+        _queue = new QueueClient(azurite.ConnectionString, configuration["Storage:RetrainQueue"]);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

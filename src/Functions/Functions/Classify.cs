@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Classification;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Functions.Http;
@@ -31,7 +32,7 @@ public sealed class Classify(ChampionCache champions, IOptions<ServingOptions> o
         }
         catch (ArgumentException e)
         {
-            return Problems.BadRequest("sequence", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return Problems.BadRequest("sequence", e.ForPeople());
         }
 
         ChampionState<CarColourModel> state = await champions.GetClassifierAsync(cancellationToken);

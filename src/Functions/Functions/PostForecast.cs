@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Forecasting;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Functions.Http;
@@ -58,7 +59,7 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
         }
         catch (ArgumentException e)
         {
-            return Problems.BadRequest("history", e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return Problems.BadRequest("history", e.ForPeople());
         }
         catch (NotReadyException e)
         {

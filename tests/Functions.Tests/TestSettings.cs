@@ -1,0 +1,32 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using SunspotForecaster.Tests.Azurite;
+
+namespace SunspotForecaster.Functions.Tests;
+
+/// <summary>App settings for a test: this Azurite, storage names of the test's own, and whatever the test adds.</summary>
+internal static class TestSettings
+{
+    public static IConfiguration For(AzuriteFixture azurite, params (string Key, object Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Blobs"] = azurite.ConnectionString,
+            ["Storage:Tables"] = azurite.ConnectionString,
+            ["Storage:Queues"] = azurite.ConnectionString,
+            ["Storage:RawContainer"] = UniqueNames.Container("raw"),
+            ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
+            ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
+            ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
+            ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
+            ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
+            ["Promotion:CarEnumerationMaxLength"] = "8",
+        };
+        foreach ((string key, object value) in extra)
+        {
+            settings[key] = Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+}
