@@ -290,9 +290,9 @@ public sealed partial class ModelRegistry(
 
     private static void ValidateName(string name)
     {
-        if (name is not ("sunspots" or "cars"))
+        if (!RetrainRequest.Models.Contains(name))
         {
-            throw new ArgumentException($"Unknown model '{name}'; the models are 'sunspots' and 'cars'.", nameof(name));
+            throw new ArgumentException($"Unknown model '{name}'; the models are {string.Join(" and ", RetrainRequest.Models.Select(m => $"'{m}'"))}.", nameof(name));
         }
     }
 
