@@ -1,14 +1,15 @@
 using SunspotForecaster.Core.Data;
 using SunspotForecaster.Core.Packaging;
-using SunspotForecaster.Core.Series;
 using SunspotForecaster.Core.Training;
 using SunspotForecaster.Tests;
+using SunspotForecaster.Tests.Training;
 
 namespace SunspotForecaster.Storage.Tests;
 
 /// <summary>
-/// A synthetic SIDC file and three tiny sunspot packages trained from it once per test class:
-/// a good one, a weaker one (one epoch at a tiny learning rate) and another good one (other seed).
+/// A synthetic SIDC file and three small sunspot packages trained from it once per test class: a
+/// good one, an unmistakably weaker one, and another good one (another seed). Each is checked
+/// against its margin here, so a test never rests on a model that sits on the edge.
 /// </summary>
 public sealed class RegistryFixture : IDisposable
 {
@@ -16,22 +17,10 @@ public sealed class RegistryFixture : IDisposable
 
     public RegistryFixture()
     {
-        byte[] bytes = new SidcCsvBuilder().StartingOn(new DateOnly(1990, 1, 1)).WithDays(3652).BuildBytes();
-        Data = SidcSource.FromBytes(bytes, "synthetic.csv");
-        var options = new ForecasterTrainingOptions
-        {
-            Window = 8,
-            HiddenSize = 8,
-            DenseSize = 8,
-            BatchSize = 128,
-            LearningRate = 0.01,
-            MaxEpochs = 4,
-            Seed = 3,
-            Split = new SplitOptions { ValidationStart = new DateOnly(1996, 1, 1), TrainEnd = new DateOnly(1997, 12, 31), TestStart = new DateOnly(1998, 1, 1) },
-        };
-        Good = Train("good", options);
-        Weak = Train("weak", options with { MaxEpochs = 1, LearningRate = 1e-5 });
-        OtherGood = Train("other", options with { Seed = 11 });
+        Data = SidcSource.FromBytes(LearnableData.Builder().BuildBytes(), "synthetic.csv");
+        Good = Train("good", LearnableData.Good, LearnableData.RequireGood);
+        Weak = Train("weak", LearnableData.Weak, LearnableData.RequireWeak);
+        OtherGood = Train("other", LearnableData.Good with { Seed = 11 }, LearnableData.RequireGood);
     }
 
     public SidcFile Data { get; }
@@ -44,11 +33,12 @@ public sealed class RegistryFixture : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private string Train(string name, ForecasterTrainingOptions options)
+    private string Train(string name, ForecasterTrainingOptions options, Action<Core.Evaluation.TestMetrics> require)
     {
         TrainedForecaster trained = ForecasterTrainer.Train(Data.Series, options);
         using (trained.Model)
         {
+            require(trained.Test);
             string directory = Path.Combine(_temp.Path, name);
             ForecasterPackage.Save(trained, directory, Data.Sha256);
             return directory;

@@ -34,11 +34,14 @@ public static class CarColourTrainer
 
         var validation = Enumerable.Range(0, options.ValidationExamples).Select(_ => CarColourSequences.Sample(random, 1, options.MaxLength)).ToList();
 
-        torch.manual_seed(options.Seed);
-        var model = new CarColourModel(new SequenceClassifier(CarColourSequences.Classes, options.HiddenSize, options.Dropout), options.HiddenSize, options.Dropout);
+        var classifier = new SequenceClassifier(CarColourSequences.Classes, options.HiddenSize, options.Dropout);
+        SeededInitialisation.Apply(classifier, options.Seed);
+        var model = new CarColourModel(classifier, options.HiddenSize, options.Dropout);
+        using var dropoutMasks = new Generator((ulong)options.Seed);
         try
         {
             SequenceClassifier network = model.Network;
+            network.DropoutGenerator = dropoutMasks;
             Tensor BatchLoss(Tensor batchIndex)
             {
                 int index = (int)batchIndex.data<long>()[0];
@@ -64,6 +67,7 @@ public static class CarColourTrainer
                 progress,
                 cancellationToken);
 
+            network.DropoutGenerator = null;
             (double accuracy, long count) = EnumerationAccuracy(model, enumerationMaxLength);
             return new TrainedCarColourModel(model, options, run, run.BestValidationLoss, accuracy, count, enumerationMaxLength);
         }

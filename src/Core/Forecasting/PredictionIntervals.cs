@@ -13,13 +13,21 @@ public sealed record PredictionIntervals(double Level, float ScaleOffset, float[
 
     public static float NoiseScale(float forecast, float offset) => MathF.Sqrt(MathF.Max(forecast, 0) + offset);
 
-    /// <summary>The interval around <paramref name="forecast"/> at <paramref name="horizon"/> (1-based); never below zero.</summary>
+    /// <summary>
+    /// The interval around <paramref name="forecast"/> at <paramref name="horizon"/> (1-based); never
+    /// below zero, and always holding the forecast itself: where the model's errors on the
+    /// validation years lean to one side (a recursive forecast drifting low, say), a quantile can
+    /// fall on the other side of the forecast, and an interval that excludes its own forecast reads
+    /// as a contradiction.
+    /// </summary>
     public (float Lower, float Upper) Around(float forecast, int horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(horizon, MaxHorizon);
         float scale = NoiseScale(forecast, ScaleOffset);
-        return (MathF.Max(0, forecast + LowerQuantiles[horizon - 1] * scale), MathF.Max(0, forecast + UpperQuantiles[horizon - 1] * scale));
+        float lower = MathF.Min(forecast + LowerQuantiles[horizon - 1] * scale, forecast);
+        float upper = MathF.Max(forecast + UpperQuantiles[horizon - 1] * scale, forecast);
+        return (MathF.Max(0, lower), MathF.Max(0, upper));
     }
 
     /// <summary>

@@ -6,24 +6,40 @@ namespace SunspotForecaster.Core.Networks;
 
 /// <summary>
 /// The car-colour network: an LSTM over one-hot encoded symbols 0..(classes-1), shaped
-/// (batch, steps, classes), then Dense(classes). Returns logits (batch, classes).
+/// (batch, steps, classes), then dropout and Dense(classes). Returns logits (batch, classes).
 /// </summary>
 public sealed class SequenceClassifier : nn.Module<Tensor, Tensor>
 {
     // Field names are part of the saved weights' keys: renaming one breaks stored models.
     private readonly RecurrentLayer recurrent;
-    private readonly Dropout dropout;
     private readonly Linear output;
+    private readonly double _dropoutRate;
 
     public SequenceClassifier(int classes, int hiddenSize, double dropoutRate)
         : base(nameof(SequenceClassifier))
     {
         recurrent = new RecurrentLayer(RecurrentCell.Lstm, inputSize: classes, hiddenSize, layers: 1, dropout: 0);
-        dropout = nn.Dropout(dropoutRate);
         output = nn.Linear(hiddenSize, classes);
+        _dropoutRate = dropoutRate;
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor oneHotSequences) =>
-        output.forward(dropout.forward(recurrent.forward(oneHotSequences)));
+    /// <summary>
+    /// Where training draws its dropout masks. libtorch's own dropout draws from the process-wide
+    /// generator, which another training in the same process would advance too.
+    /// </summary>
+    public Generator? DropoutGenerator { get; set; }
+
+    public override Tensor forward(Tensor oneHotSequences)
+    {
+        Tensor features = recurrent.forward(oneHotSequences);
+        if (training && _dropoutRate > 0)
+        {
+            using var scope = NewDisposeScope();
+            Tensor keep = bernoulli(full_like(features, 1 - _dropoutRate), DropoutGenerator);
+            features = (features * keep / (1 - _dropoutRate)).MoveToOuterDisposeScope();
+        }
+
+        return output.forward(features);
+    }
 }

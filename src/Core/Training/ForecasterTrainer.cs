@@ -30,9 +30,10 @@ public static class ForecasterTrainer
         options.Validate();
         PreparedSeries data = SeriesPreparation.Prepare(series, options.Split, options.Window);
 
-        torch.manual_seed(options.Seed);
         var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize);
-        var model = new ForecastModel(shape.Create(), shape, options.Window, data.Scaler, intervals: null);
+        RecurrentRegressor network = shape.Create();
+        SeededInitialisation.Apply(network, options.Seed);
+        var model = new ForecastModel(network, shape, options.Window, data.Scaler, intervals: null);
         try
         {
             TrainingRun run = Fit(model, data, options, progress, cancellationToken);

@@ -33,6 +33,20 @@ public class PredictionIntervalsTests
     }
 
     [Fact]
+    public void An_interval_always_holds_its_own_forecast_even_when_the_errors_lean_to_one_side()
+    {
+        // Every validation forecast was 5..25 too low: both quantiles lie above the forecast.
+        var pairs = Enumerable.Range(5, 21).Select(e => (Forecast: 90f, Actual: 90f + e)).ToList();
+        PredictionIntervals intervals = PredictionIntervals.Fit([pairs], level: 0.9, scaleOffset: 10);
+
+        (float lower, float upper) = intervals.Around(90, 1);
+
+        Assert.True(intervals.LowerQuantiles[0] > 0);
+        Assert.Equal(90f, lower);
+        Assert.Equal(90f + 24f, upper, 3);
+    }
+
+    [Fact]
     public void A_horizon_without_errors_cannot_be_fitted() =>
         Assert.Throws<ArgumentException>(() => PredictionIntervals.Fit([[]], 0.9, 10));
 }
