@@ -54,6 +54,9 @@ param championRefreshSeconds int = 30
 var functionTimeout = '00:30:00'
 var dotnetVersion = '10.0'
 var azdServiceName = 'api'
+// Named once: the storage module creates this queue (and its -poison twin), and the app's
+// Storage__RetrainQueue setting, which the writer and the queue trigger both read, carries it.
+var retrainQueueName = 'retrain-requests'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -94,6 +97,7 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: names.deploymentContainer
+    retrainQueueName: retrainQueueName
   }
 }
 
@@ -131,6 +135,7 @@ module app 'app/plan-and-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
+    retrainQueueName: retrainQueueName
     deploymentContainerName: names.deploymentContainer
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     instanceMemoryMB: instanceMemoryMB

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Core;
 
 namespace SunspotForecaster.Cli;
 
 /// <summary>
-/// The storage services the Functions app uses, composed the same way for the command line:
-/// settings from the environment (<c>Storage__Blobs</c>, <c>Ingest__SourceUrl</c>, …), Azurite by default.
+/// Core's services composed exactly as the Functions app composes them (<see cref="SunspotCoreServiceCollectionExtensions.AddSunspotCore"/>),
+/// with settings from the environment (<c>Storage__Blobs</c>, <c>Ingest__SourceUrl</c>, …), Azurite by default.
 /// </summary>
 internal static class CliServices
 {
@@ -26,7 +26,7 @@ internal static class CliServices
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSunspotStorage(configuration);
+        services.AddSunspotCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

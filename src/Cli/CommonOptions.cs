@@ -55,6 +55,9 @@ internal static class CommonOptions
         Required = required,
     };
 
+    public static Option<DirectoryInfo> SunspotModelDirectory() =>
+        ModelDirectory("--model-dir", "A sunspot model package (from 'sunspots train sunspots').");
+
     /// <summary>The split-date options, added to <paramref name="command"/>; read them back with <see cref="SplitOptionSet.Read"/>.</summary>
     public static SplitOptionSet SplitDates(Command command)
     {

@@ -19,13 +19,13 @@ internal static class SunspotsCli
         {
             DataCommand.Create(),
             TrainCommand.Create(),
-            ModelCommands.CreateEvaluate(),
-            ModelCommands.CreateForecast(),
-            CarsCommand.CreateClassify(),
-            ModelCommands.CreateBench(),
-            StorageCommands.CreateIngest(configuration),
-            StorageCommands.CreateModels(configuration),
-            StorageCommands.CreatePipeline(configuration),
+            EvaluateCommand.Create(),
+            ForecastCommand.Create(),
+            ClassifyCommand.Create(),
+            BenchCommand.Create(),
+            IngestCommand.Create(configuration),
+            ModelsCommand.Create(configuration),
+            PipelineCommand.Create(configuration),
         };
         root.Options.Add(CommonOptions.Json);
         return root;
@@ -82,5 +82,5 @@ internal static class SunspotsCli
         e is Azure.RequestFailedException { Status: 0 } || (e is AggregateException a && a.InnerExceptions.All(i => i is Azure.RequestFailedException { Status: 0 }));
 
     private static bool IsBadInput(Exception e) =>
-        e is SidcFormatException or ModelPackageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        e is SidcFormatException or ModelPackageException or ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
 }

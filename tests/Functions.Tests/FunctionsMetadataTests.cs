@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
-using SunspotForecaster.Functions.Functions;
+using Microsoft.Extensions.Configuration;
+using SunspotForecaster.Functions.Background;
+using SunspotForecaster.Functions.Http;
 using SunspotForecaster.Tests;
 
 namespace SunspotForecaster.Functions.Tests;
@@ -31,13 +33,38 @@ public class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_retrain_function_reads_the_retrain_queue_of_the_app_storage()
+    public void The_retrain_trigger_reads_the_queue_name_and_connection_from_the_settings_the_writer_uses()
     {
         JsonElement trigger = Trigger(Function(nameof(RetrainModel)));
 
         Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal("retrain-requests", trigger.GetProperty("queueName").GetString());
-        Assert.Equal(new Core.Storage.StorageOptions().RetrainQueue, trigger.GetProperty("queueName").GetString());
+        Assert.Equal("%Storage:RetrainQueue%", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("Storage:Queues", trigger.GetProperty("connection").GetString());
+
+        // The writer: RetrainQueue sends to StorageOptions.RetrainQueue on the Storage:Queues client.
+        IConfiguration settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:RetrainQueue"] = "elsewhere" }).Build();
+        var options = new Core.Storage.StorageOptions();
+        settings.GetSection(Core.Storage.StorageOptions.SectionName).Bind(options);
+        Assert.Equal("elsewhere", options.RetrainQueue);
+        Assert.Equal(Core.Storage.StorageOptions.QueuesSection, trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void Every_setting_a_trigger_names_is_in_the_sample_settings()
+    {
+        using JsonDocument sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
+        HashSet<string> keys = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name.Replace("__", ":", StringComparison.Ordinal)).ToHashSet();
+        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")));
+        string[] named = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+            .SelectMany(b => b.EnumerateObject())
+            .Where(p => p.Value.ValueKind == JsonValueKind.String)
+            .SelectMany(p => p.Name == "connection" ? [p.Value.GetString()!] : System.Text.RegularExpressions.Regex.Matches(p.Value.GetString()!, "%([^%]+)%").Select(m => m.Groups[1].Value))
+            .Distinct()
+            .ToArray();
+
+        Assert.Contains("Storage:RetrainQueue", named);
+        Assert.All(named, name => Assert.True(keys.Contains(name) || keys.Any(k => k.StartsWith(name + ":", StringComparison.Ordinal)), $"{name} is not in local.settings.sample.json"));
     }
 
     [Fact]
@@ -51,7 +78,7 @@ public class FunctionsMetadataTests
         Assert.Equal(0, queues.GetProperty("newBatchThreshold").GetInt32());
         Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
         TimeSpan timeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(TimeSpan.FromMinutes(new Core.Storage.TrainingOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
+        Assert.True(TimeSpan.FromMinutes(new Core.Pipeline.TrainingOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
     }
 
     [Theory]

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core;
+using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Functions.Functions;
 using SunspotForecaster.Functions.Http;
 using SunspotForecaster.Tests;
 using SunspotForecaster.Tests.Azurite;
@@ -28,8 +29,8 @@ public sealed class ServedAppFixture : IAsyncLifetime
             ("Serving:ChampionRefreshSeconds", refreshSeconds), ("Serving:MaxBodyBytes", 4096), ("Serving:MaxHistory", 200));
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSunspotServices(configuration);
-        foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.Namespace == typeof(GetForecast).Namespace && t.IsPublic && !t.IsNested))
+        services.AddSunspotCore(configuration);
+        foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false))))
         {
             services.AddTransient(function);
         }
@@ -193,9 +194,8 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     public async Task A_new_champion_is_served_within_the_refresh_interval_and_every_answer_names_its_version()
     {
         var registry = app.Services.GetRequiredService<ModelRegistry>();
-        using var temp = new TemporaryDirectory();
-        await registry.DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None);
-        ModelVersion second = await registry.RegisterAsync("sunspots", temp.Path, "copy", CancellationToken.None);
+        (ModelVersion _, PackageFiles first) = await registry.DownloadAsync("sunspots", 1, CancellationToken.None);
+        ModelVersion second = await registry.RegisterAsync("sunspots", first, "copy", CancellationToken.None);
         int before = Json(await Function<GetForecast>().Run(Get(), CancellationToken.None)).GetProperty("model").GetProperty("version").GetInt32();
 
         await Function<PromoteModel>().Run(Post(""), "sunspots", second.Version, CancellationToken.None);
@@ -273,10 +273,9 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
         await services.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
         File.Delete(file);
         var registry = services.GetRequiredService<ModelRegistry>();
-        using var temp = new TemporaryDirectory();
-        await app.Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None);
+        (ModelVersion _, PackageFiles files) = await app.Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, CancellationToken.None);
         await registry.EnsureCreatedAsync(CancellationToken.None);
-        ModelVersion broken = await registry.RegisterAsync("sunspots", temp.Path, null, CancellationToken.None);
+        ModelVersion broken = await registry.RegisterAsync("sunspots", files, null, CancellationToken.None);
         var aliases = services.GetRequiredService<ModelAliases>();
         await aliases.EnsureCreatedAsync(CancellationToken.None);
         await aliases.TrySetChampionAsync("sunspots", broken.Version, "test", null, CancellationToken.None);

@@ -1,10 +1,10 @@
-using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Functions.Functions;
+using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Tests;
 using SunspotForecaster.Tests.Azurite;
 
@@ -23,7 +23,7 @@ public sealed class IngestResilienceTests : IDisposable
             ("Ingest:SourceUrl", _silso.Url), ("Ingest:AttemptTimeoutSeconds", 1), ("Ingest:Retries", 2), ("Ingest:RetryDelaySeconds", 0.05), ("Ingest:TotalTimeoutSeconds", 10));
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSunspotServices(configuration);
+        services.AddSunspotCore(configuration);
         services.AddTransient<IngestSunspots>();
         _services = services.BuildServiceProvider();
     }
@@ -64,9 +64,9 @@ public sealed class IngestResilienceTests : IDisposable
 
         Assert.Equal(attempts, _silso.Requests);
         Assert.Null(await Store.GetLatestAsync(CancellationToken.None));
-        TableEntity run = (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0];
-        Assert.Equal("Failed", run.GetString("Outcome"));
-        Assert.False(string.IsNullOrEmpty(run.GetString("Error")));
+        IngestRun run = (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0];
+        Assert.Equal("Failed", run.Outcome);
+        Assert.False(string.IsNullOrEmpty(run.Error));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class IngestResilienceTests : IDisposable
         await Ingest();
 
         Assert.Null(await Store.GetLatestAsync(CancellationToken.None));
-        Assert.Equal("Invalid", (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0].GetString("Outcome"));
+        Assert.Equal("Invalid", (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0].Outcome);
         StorageOptions names = _services.GetRequiredService<IOptions<StorageOptions>>().Value;
         Azure.Storage.Queues.QueueClient queue = _services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(names.RetrainQueue);
         Azure.Storage.Queues.Models.QueueMessage[] messages = (await queue.ReceiveMessagesAsync(32)).Value;

@@ -4,8 +4,9 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Functions.Functions;
+using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Tests;
 using SunspotForecaster.Tests.Azurite;
 
@@ -30,7 +31,7 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         IConfiguration configuration = TestSettings.For(azurite, ("Ingest:SourceUrl", _silso.Url));
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSunspotServices(configuration);
+        services.AddSunspotCore(configuration);
         services.AddTransient<IngestSunspots>();
         services.AddTransient<RetrainModel>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -116,10 +117,10 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         Assert.Equal("sunspots", RetrainRequest.Parse(second).Model);
         await Retrain(second);
         ModelVersion newer = (await Versions()).Single(v => v.Version == 2);
-        Assert.Contains(newer.Status, new[] { ModelRegistry.StatusChampion, ModelRegistry.StatusRejected });
+        Assert.Contains(newer.Status, new[] { ModelRegistry.StatusPromoted, ModelRegistry.StatusRejected });
         Assert.Contains("persistence", newer.Reason);
         champion = await aliases.GetChampionAsync("sunspots", CancellationToken.None);
-        Assert.Equal(newer.Status == ModelRegistry.StatusChampion ? 2 : 1, champion?.Version);
+        Assert.Equal(newer.Status == ModelRegistry.StatusPromoted ? 2 : 1, champion?.Version);
     }
 
     [Fact]

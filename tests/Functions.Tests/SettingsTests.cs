@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SunspotForecaster.Core;
 using SunspotForecaster.Core.Serving;
+using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Tests;
 
@@ -22,7 +24,7 @@ public class SettingsTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSunspotServices(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSunspotCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         return services.BuildServiceProvider();
     }
 

@@ -36,13 +36,22 @@ public sealed class StorageTests(CompiledBicep bicep)
     [Theory]
     [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers", "sidc-raw")]
     [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers", "models")]
-    [InlineData("Microsoft.Storage/storageAccounts/queueServices/queues", "retrain-requests")]
-    [InlineData("Microsoft.Storage/storageAccounts/queueServices/queues", "retrain-requests-poison")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "ModelVersions")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "ModelAliases")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "IngestRuns")]
     public void The_containers_queues_and_tables_the_app_uses_exist(string type, string name) =>
         Assert.Contains(bicep.Template.OfType(type), resource => resource.Name.EndsWith($"'{name}')]", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_retrain_queue_and_its_poison_queue_carry_the_name_the_app_setting_carries()
+    {
+        ArmResource[] queues = bicep.Template.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").ToArray();
+
+        Assert.Equal(2, queues.Length);
+        Assert.All(queues, queue => Assert.Equal("retrain-requests", queue.Scope.ParameterText("retrainQueueName")));
+        Assert.Contains(queues, queue => queue.Name.EndsWith("parameters('retrainQueueName'))]", StringComparison.Ordinal));
+        Assert.Contains(queues, queue => queue.Name.EndsWith("format('{0}-poison', parameters('retrainQueueName')))]", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void No_container_allows_anonymous_access() =>

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Tests.Azurite;
 using SunspotForecaster.Tests;
@@ -45,9 +46,8 @@ public class ModelRegistryTests(AzuriteFixture azurite, RegistryFixture packages
         Assert.True(await Container.GetBlobClient("sunspots/000001/manifest.json").ExistsAsync());
         Assert.Equal([1], (await Registry.ListAsync("sunspots", CancellationToken.None)).Select(v => v.Version));
 
-        using var temp = new TemporaryDirectory();
-        await Registry.DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None);
-        (var model, ModelManifest manifest) = ForecasterPackage.Load(temp.Path);
+        (ModelVersion _, PackageFiles files) = await Registry.DownloadAsync("sunspots", 1, CancellationToken.None);
+        (var model, ModelManifest manifest) = ForecasterPackage.Load(files, "version 1");
         model.Dispose();
         Assert.Equal(registered.TestRmse, manifest.Forecaster!.Metrics.Test.Rmse);
         Assert.Equal(registered, await Registry.FindTrainedAsync("sunspots", packages.Data.Sha256, "settings-1", CancellationToken.None));
@@ -83,7 +83,7 @@ public class ModelRegistryTests(AzuriteFixture azurite, RegistryFixture packages
         await Container.DeleteBlobAsync("sunspots/000001/weights.bin");
         using var temp = new TemporaryDirectory();
 
-        var missing = await Assert.ThrowsAsync<ModelPackageException>(() => Registry.DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<ModelPackageException>(() => Registry.DownloadAsync("sunspots", 1, CancellationToken.None));
         Assert.Contains("missing", missing.Message);
         await Assert.ThrowsAsync<ModelPackageException>(() => Promotion.PromoteAsync("sunspots", 1, "manual", CancellationToken.None));
         Assert.Null(await Aliases.GetChampionAsync("sunspots", CancellationToken.None));
@@ -96,7 +96,7 @@ public class ModelRegistryTests(AzuriteFixture azurite, RegistryFixture packages
         await Container.GetBlobClient("sunspots/000001/manifest.json").UploadAsync(new BinaryData("{}"u8.ToArray()), overwrite: true);
         using var temp = new TemporaryDirectory();
 
-        var changed = await Assert.ThrowsAsync<ModelPackageException>(() => Registry.DownloadAsync("sunspots", 1, temp.Path, CancellationToken.None));
+        var changed = await Assert.ThrowsAsync<ModelPackageException>(() => Registry.DownloadAsync("sunspots", 1, CancellationToken.None));
         Assert.Contains("does not match the SHA-256", changed.Message);
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -76,10 +75,10 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(IngestOutcome.Unchanged, again.Outcome);
         Assert.False(again.Changed);
         Assert.Single(await DataBlobs());
-        IReadOnlyList<TableEntity> runs = await Store.GetRecentRunsAsync(10, CancellationToken.None);
-        Assert.Equal(["Unchanged", "Stored"], runs.Select(r => r.GetString("Outcome")));
-        Assert.False(runs[0].GetBoolean("Changed"));
-        Assert.Equal(again.Sha256, runs[0].GetString("Sha256"));
+        IReadOnlyList<IngestRun> runs = await Store.GetRecentRunsAsync(10, CancellationToken.None);
+        Assert.Equal(["Unchanged", "Stored"], runs.Select(r => r.Outcome));
+        Assert.False(runs[0].Changed);
+        Assert.Equal(again.Sha256, runs[0].Sha256);
     }
 
     [Fact]
@@ -109,7 +108,7 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         BlobProperties properties = (await Container.GetBlobClient(shorter.BlobName).GetPropertiesAsync()).Value;
         Assert.Contains("shorter", Uri.UnescapeDataString(properties.Metadata["quarantinereason"]));
         Assert.Equal(current.BlobName, (await Store.GetLatestAsync(CancellationToken.None))!.Value.Pointer.BlobName);
-        Assert.Equal("Quarantined", (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0].GetString("Outcome"));
+        Assert.Equal("Quarantined", (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0].Outcome);
     }
 
     [Fact]
@@ -132,9 +131,9 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("HTML", result.Reason);
         Assert.Empty(await DataBlobs());
         Assert.Null(await Store.GetLatestAsync(CancellationToken.None));
-        TableEntity run = (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0];
-        Assert.Equal("Invalid", run.GetString("Outcome"));
-        Assert.Contains("HTML", run.GetString("Error"));
+        IngestRun run = (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0];
+        Assert.Equal("Invalid", run.Outcome);
+        Assert.Contains("HTML", run.Error);
     }
 
     [Fact]

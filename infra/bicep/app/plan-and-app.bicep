@@ -28,6 +28,9 @@ param identityClientId string
 @description('Name of the app\'s storage account.')
 param storageAccountName string
 
+@description('Name of the retrain queue, read by the writer and by the queue trigger alike.')
+param retrainQueueName string
+
 @description('Name of the blob container that holds the deployment package.')
 param deploymentContainerName string
 
@@ -158,6 +161,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Storage__Queues__serviceUri: storage.properties.primaryEndpoints.queue
     Storage__Queues__credential: 'managedidentity'
     Storage__Queues__clientId: identityClientId
+    Storage__RetrainQueue: retrainQueueName
 
     INGEST_SCHEDULE: ingestSchedule
     Ingest__SourceUrl: ingestSourceUrl

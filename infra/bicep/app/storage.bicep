@@ -17,6 +17,9 @@ param tags object
 @description('Name of the blob container that Flex Consumption deploys the app package from.')
 param deploymentContainerName string
 
+@description('Name of the retrain queue (main.bicep names it once, for this queue and the app setting).')
+param retrainQueueName string
+
 @description('Days that deleted blobs and deleted containers can be restored.')
 @minValue(7)
 @maxValue(365)
@@ -92,12 +95,13 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
 
 resource retrainQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
-  name: 'retrain-requests'
+  name: retrainQueueName
 }
 
+// The Functions host moves a message that failed maxDequeueCount times here.
 resource retrainPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
-  name: 'retrain-requests-poison'
+  name: '${retrainQueueName}-poison'
 }
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {

@@ -14,7 +14,7 @@ internal static class TrainCommand
     public static Command Create() => new("train", "Train a model and save it as a package (weights + manifest.json).")
     {
         CreateSunspots(),
-        CarsCommand.CreateTrain(),
+        TrainCarsCommand.Create(),
     };
 
     private static Command CreateSunspots()

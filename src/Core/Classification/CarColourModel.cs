@@ -1,11 +1,7 @@
 using SunspotForecaster.Core.Networks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Core.Classification;
-
-/// <summary>The class of a sequence and the probability of each class (they sum to 1).</summary>
-public sealed record CarColourPrediction(int Class, float[] Probabilities);
 
 /// <summary>
 /// A trained car-colour classifier. Safe to share between threads: calls are serialised on one

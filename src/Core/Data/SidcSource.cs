@@ -2,9 +2,6 @@ using System.Security.Cryptography;
 
 namespace SunspotForecaster.Core.Data;
 
-/// <summary>A SIDC file as read: the series, and the SHA-256 and size of the exact bytes.</summary>
-public sealed record SidcFile(SunspotSeries Series, string Sha256, long Bytes, string Origin);
-
 /// <summary>Reads a SIDC file from a path or an http(s) URL, whole, then parses it.</summary>
 public static class SidcSource
 {

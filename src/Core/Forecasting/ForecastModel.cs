@@ -1,6 +1,5 @@
 using SunspotForecaster.Core.Networks;
 using SunspotForecaster.Core.Series;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Core.Forecasting;
@@ -42,11 +41,11 @@ public sealed class ForecastModel : IDisposable
 
     /// <summary>
     /// Forecasts the <paramref name="days"/> days after the end of <paramref name="history"/>
-    /// (daily values, oldest first; only the last <see cref="Window"/> are used), feeding each
-    /// forecast back in for the next day.
+    /// (daily values, oldest first, the last of them on <paramref name="lastDate"/>; only the last
+    /// <see cref="Window"/> are used), feeding each forecast back in for the next day.
     /// </summary>
     /// <exception cref="ArgumentException">Too little history, a missing or negative value, or days outside 1..30.</exception>
-    public IReadOnlyList<DayForecast> Forecast(ReadOnlySpan<float> history, int days)
+    public IReadOnlyList<ForecastDay> Forecast(ReadOnlySpan<float> history, DateOnly lastDate, int days)
     {
         if (days is < 1 or > MaxHorizon)
         {
@@ -72,12 +71,12 @@ public sealed class ForecastModel : IDisposable
 
         float[][] paths = PredictPaths(scaled, 1, days);
         PredictionIntervals intervals = Intervals ?? throw new InvalidOperationException("The model has no prediction intervals yet.");
-        var forecasts = new DayForecast[days];
-        for (int h = 1; h <= days; h++)
+        var forecasts = new ForecastDay[days];
+        for (int lead = 1; lead <= days; lead++)
         {
-            float value = MathF.Max(0, paths[h - 1][0]);
-            (float lower, float upper) = intervals.Around(value, h);
-            forecasts[h - 1] = new DayForecast(h, value, lower, upper);
+            float value = MathF.Max(0, paths[lead - 1][0]);
+            (float lower, float upper) = intervals.Around(value, lead);
+            forecasts[lead - 1] = new ForecastDay(lastDate.AddDays(lead), lead, value, lower, upper, intervals.Level);
         }
 
         return forecasts;

@@ -7,9 +7,18 @@ namespace SunspotForecaster.Core.Packaging;
 /// <summary>Saves and loads car-colour classifiers (<c>kind: cars</c>).</summary>
 public static class ClassifierPackage
 {
-    public const string Kind = "cars";
+    public const string Kind = ModelKinds.Cars;
 
+    /// <summary>Saves a trained classifier into <paramref name="directory"/> (created or replaced).</summary>
     public static ModelManifest Save(TrainedCarColourModel trained, string directory, TimeProvider? clock = null)
+    {
+        (ModelManifest manifest, PackageFiles files) = Pack(trained, clock);
+        files.WriteTo(directory);
+        return manifest;
+    }
+
+    /// <summary>Packs a trained classifier in memory.</summary>
+    public static (ModelManifest Manifest, PackageFiles Files) Pack(TrainedCarColourModel trained, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(trained);
         CarColourTrainingOptions o = trained.Options;
@@ -23,7 +32,7 @@ public static class ClassifierPackage
             new TrainingDetails(run.Epochs, run.BestEpoch, run.StopReason.ToString(), run.TrainSeconds, o.ExamplesPerEpoch + CarColourSequences.Course.Count, o.ValidationExamples, (int)trained.EnumerationSequences),
             new ClassifierMetrics(trained.ValidationLoss, trained.EnumerationAccuracy, (int)trained.EnumerationSequences, trained.EnumerationMaxLength));
 
-        return ModelPackage.Save(directory, trained.Model.Network, weights => new ModelManifest
+        return ModelPackage.Pack(trained.Model.Network, weights => new ModelManifest
         {
             FormatVersion = ModelPackage.FormatVersion,
             Kind = Kind,
@@ -34,19 +43,23 @@ public static class ClassifierPackage
         });
     }
 
-    public static (CarColourModel Model, ModelManifest Manifest) Load(string directory)
+    /// <summary>Loads the package in a folder; throws <see cref="ModelPackageException"/> when it is unusable.</summary>
+    public static (CarColourModel Model, ModelManifest Manifest) Load(string directory) => Load(PackageFiles.Read(directory), $"'{directory}'");
+
+    /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
+    public static (CarColourModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
     {
-        ModelManifest manifest = ModelPackage.ReadManifest(directory, Kind);
-        ClassifierDetails details = manifest.Classifier ?? throw new ModelPackageException($"The manifest in '{directory}' lacks the 'classifier' section.");
+        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind, origin);
+        ClassifierDetails details = manifest.Classifier ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'classifier' section.");
         if (details.Classes != CarColourSequences.Classes || details.HiddenSize is < 1 or > 1024 || details.Dropout is < 0 or >= 1)
         {
-            throw new ModelPackageException($"The manifest in '{directory}' has impossible sizes.");
+            throw new ModelPackageException($"The manifest of {origin} has impossible sizes.");
         }
 
         var network = new SequenceClassifier(details.Classes, details.HiddenSize, details.Dropout);
         try
         {
-            ModelPackage.LoadWeights(directory, manifest, network);
+            ModelPackage.LoadWeights(files, manifest, network, origin);
         }
         catch
         {

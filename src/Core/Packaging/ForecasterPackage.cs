@@ -8,9 +8,18 @@ namespace SunspotForecaster.Core.Packaging;
 /// <summary>Saves and loads sunspot models (<c>kind: sunspots</c>).</summary>
 public static class ForecasterPackage
 {
-    public const string Kind = "sunspots";
+    public const string Kind = ModelKinds.Sunspots;
 
+    /// <summary>Saves a trained model into <paramref name="directory"/> (created or replaced).</summary>
     public static ModelManifest Save(TrainedForecaster trained, string directory, string dataSha256, TimeProvider? clock = null)
+    {
+        (ModelManifest manifest, PackageFiles files) = Pack(trained, dataSha256, clock);
+        files.WriteTo(directory);
+        return manifest;
+    }
+
+    /// <summary>Packs a trained model in memory, with the SHA-256 of the data it was trained on.</summary>
+    public static (ModelManifest Manifest, PackageFiles Files) Pack(TrainedForecaster trained, string dataSha256, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(trained);
         ForecasterTrainingOptions options = trained.Options;
@@ -32,7 +41,7 @@ public static class ForecasterPackage
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
             Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles));
 
-        return ModelPackage.Save(directory, model.Network, weights => new ModelManifest
+        return ModelPackage.Pack(model.Network, weights => new ModelManifest
         {
             FormatVersion = ModelPackage.FormatVersion,
             Kind = Kind,
@@ -44,27 +53,30 @@ public static class ForecasterPackage
         });
     }
 
+    /// <summary>Loads the package in a folder; throws <see cref="ModelPackageException"/> when it is unusable.</summary>
+    public static (ForecastModel Model, ModelManifest Manifest) Load(string directory) => Load(PackageFiles.Read(directory), $"'{directory}'");
+
     /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
-    public static (ForecastModel Model, ModelManifest Manifest) Load(string directory)
+    public static (ForecastModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
     {
-        ModelManifest manifest = ModelPackage.ReadManifest(directory, Kind);
-        ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest in '{directory}' lacks the 'forecaster' section.");
+        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind, origin);
+        ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
         if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
         {
-            throw new ModelPackageException($"The manifest in '{directory}' names an unknown cell '{details.Cell}'.");
+            throw new ModelPackageException($"The manifest of {origin} names an unknown cell '{details.Cell}'.");
         }
 
         if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
             || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon)
         {
-            throw new ModelPackageException($"The manifest in '{directory}' has impossible sizes, scaling or intervals.");
+            throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
 
         var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
         RecurrentRegressor network = shape.Create();
         try
         {
-            ModelPackage.LoadWeights(directory, manifest, network);
+            ModelPackage.LoadWeights(files, manifest, network, origin);
         }
         catch
         {

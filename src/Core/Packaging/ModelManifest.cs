@@ -1,5 +1,3 @@
-using SunspotForecaster.Core.Evaluation;
-
 namespace SunspotForecaster.Core.Packaging;
 
 /// <summary>
@@ -26,39 +24,3 @@ public sealed record ModelManifest
 
     public ClassifierDetails? Classifier { get; init; }
 }
-
-public sealed record WeightsFile(string File, long Bytes, string Sha256);
-
-public sealed record ForecasterDetails(
-    string Cell,
-    int Window,
-    int HiddenSize,
-    int Layers,
-    double Dropout,
-    int DenseSize,
-    ScalerDetails Scaler,
-    ForecasterHyperParameters HyperParameters,
-    TrainingRanges Ranges,
-    TrainingDetails Training,
-    ForecasterMetrics Metrics,
-    IntervalDetails Intervals);
-
-public sealed record ScalerDetails(float Mean, float StandardDeviation);
-
-public sealed record ForecasterHyperParameters(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, double? BudgetSeconds);
-
-public sealed record DateSpan(DateOnly Start, DateOnly End);
-
-public sealed record TrainingRanges(DateSpan Train, DateSpan Validation, DateSpan Test);
-
-public sealed record TrainingDetails(int Epochs, int BestEpoch, string StopReason, double TrainSeconds, int TrainSamples, int ValidationSamples, int TestSamples);
-
-public sealed record ForecasterMetrics(double ValidationRmse, TestMetrics Test);
-
-public sealed record IntervalDetails(double Level, float ScaleOffset, float[] Lower, float[] Upper);
-
-public sealed record ClassifierDetails(int Classes, int HiddenSize, double Dropout, int TrainedMaxLength, ClassifierHyperParameters HyperParameters, TrainingDetails Training, ClassifierMetrics Metrics);
-
-public sealed record ClassifierHyperParameters(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, int ExamplesPerEpoch);
-
-public sealed record ClassifierMetrics(double ValidationLoss, double EnumerationAccuracy, int EnumerationSequences, int EnumerationMaxLength);

@@ -2,9 +2,6 @@ using SunspotForecaster.Core.Data;
 
 namespace SunspotForecaster.Core.Series;
 
-/// <summary>A series cut into its ranges and windowed, ready for training and evaluation.</summary>
-public sealed record PreparedSeries(SeriesSplit Split, StandardScaler Scaler, WindowSet Train, WindowSet Validation, WindowSet Test);
-
 public static class SeriesPreparation
 {
     public const int MaxWindowLength = 3650;

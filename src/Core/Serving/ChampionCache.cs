@@ -22,8 +22,8 @@ public sealed partial class ChampionCache(
     TimeProvider clock,
     ILogger<ChampionCache> logger) : IDisposable
 {
-    private readonly Slot<ForecastModel> _forecaster = new(ForecasterPackage.Kind, dir => ForecasterPackage.Load(dir));
-    private readonly Slot<CarColourModel> _classifier = new(ClassifierPackage.Kind, dir => ClassifierPackage.Load(dir));
+    private readonly Slot<ForecastModel> _forecaster = new(ForecasterPackage.Kind, ForecasterPackage.Load);
+    private readonly Slot<CarColourModel> _classifier = new(ClassifierPackage.Kind, ClassifierPackage.Load);
 
     public Task<ChampionState<ForecastModel>> GetForecasterAsync(CancellationToken cancellationToken) => GetAsync(_forecaster, cancellationToken);
 
@@ -81,25 +81,17 @@ public sealed partial class ChampionCache(
     private async Task<ChampionState<TModel>> LoadAsync<TModel>(Slot<TModel> slot, Champion champion, CancellationToken cancellationToken)
         where TModel : class, IDisposable
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"sunspots-serving-{slot.Name}-{Guid.NewGuid():N}");
         try
         {
-            await registry.DownloadAsync(slot.Name, champion.Version, directory, cancellationToken).ConfigureAwait(false);
-            (TModel model, ModelManifest manifest) = slot.Load(directory);
+            (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(slot.Name, champion.Version, cancellationToken).ConfigureAwait(false);
+            (TModel model, ModelManifest manifest) = slot.Load(files, ModelRegistry.Origin(slot.Name, champion.Version));
             LogLoaded(slot.Name, champion.Version);
             return new ChampionState<TModel>(new ServedModel<TModel>(slot.Name, champion.Version, model, manifest), true, null);
         }
-        catch (Exception e) when (e is ModelPackageException or RequestFailedException or KeyNotFoundException or IOException)
+        catch (Exception e) when (e is ModelPackageException or RequestFailedException or KeyNotFoundException)
         {
             LogUnloadable(slot.Name, champion.Version, e.Message);
             return new ChampionState<TModel>(null, true, $"the champion, {slot.Name} version {champion.Version}, cannot be loaded: {e.Message}");
-        }
-        finally
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
         }
     }
 
@@ -117,14 +109,14 @@ public sealed partial class ChampionCache(
     [LoggerMessage(Level = LogLevel.Error, Message = "The champion {Model} version {Version} cannot be loaded: {Problem}")]
     private partial void LogUnloadable(string model, int version, string problem);
 
-    private sealed class Slot<TModel>(string name, Func<string, (TModel, ModelManifest)> load)
+    private sealed class Slot<TModel>(string name, Func<PackageFiles, string, (TModel, ModelManifest)> load)
         where TModel : class, IDisposable
     {
         private volatile Snapshot _current = new(new ChampionState<TModel>(null, false, null), null, null);
 
         public string Name { get; } = name;
 
-        public Func<string, (TModel Model, ModelManifest Manifest)> Load { get; } = load;
+        public Func<PackageFiles, string, (TModel Model, ModelManifest Manifest)> Load { get; } = load;
 
         public SemaphoreSlim Refreshing { get; } = new(1, 1);
 

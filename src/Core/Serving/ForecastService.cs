@@ -5,9 +5,6 @@ using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Serving;
 
-/// <summary>Why a forecast could not be given at all (the API answers 503 with Retry-After).</summary>
-public sealed class NotReadyException(string message) : Exception(message);
-
 /// <summary>
 /// Forecasts for the API: from the current SIDC file (kept in memory until <c>latest.json</c>
 /// changes) or from the caller's own history, with the cached champion — or, when the champion
@@ -19,7 +16,7 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
     private volatile DataSnapshot? _data;
 
     /// <exception cref="NotReadyException">No data or no model yet.</exception>
-    public async Task<ForecastResponse> FromLatestDataAsync(int days, CancellationToken cancellationToken)
+    public async Task<SunspotForecast> FromLatestDataAsync(int days, CancellationToken cancellationToken)
     {
         SunspotSeries series = await LatestSeriesAsync(cancellationToken).ConfigureAwait(false);
         ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
@@ -27,17 +24,17 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
         var lastObservation = new LastObservation(series.LastDate, series.Values[last], series.Provisional[last]);
         if (state.Served is { } served)
         {
-            return ForecastResponse.From(SeriesForecast.FromSeries(served.Model, served.Manifest, series, days, served.Version), served.Version);
+            return SunspotForecast.FromSeries(served.Model, ModelSummary.Of(served.Manifest, served.Version), series, days);
         }
 
         return state.Exists
-            ? ForecastResponse.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded")
+            ? SunspotForecast.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded")
             : throw new NotReadyException("No sunspot model has been trained yet.");
     }
 
     /// <summary>Forecasts after the caller's values (oldest first), dated from <paramref name="lastDate"/> (default: yesterday, UTC).</summary>
     /// <exception cref="ArgumentException">The history is too short or holds an impossible value.</exception>
-    public async Task<ForecastResponse> FromHistoryAsync(float[] history, int days, DateOnly? lastDate, CancellationToken cancellationToken)
+    public async Task<SunspotForecast> FromHistoryAsync(float[] history, int days, DateOnly? lastDate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
         DateOnly date = lastDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
@@ -45,7 +42,7 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
         ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
         if (state.Served is { } served)
         {
-            return ForecastResponse.From(SeriesForecast.FromHistory(served.Model, served.Manifest, history, lastObservation, days, served.Version), served.Version);
+            return SunspotForecast.FromHistory(served.Model, ModelSummary.Of(served.Manifest, served.Version), history, lastObservation, days);
         }
 
         if (!state.Exists)
@@ -58,7 +55,7 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
             throw new ArgumentException("history must end with a sunspot number (finite, not negative).");
         }
 
-        return ForecastResponse.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded");
+        return SunspotForecast.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded");
     }
 
     private async Task<SunspotSeries> LatestSeriesAsync(CancellationToken cancellationToken)

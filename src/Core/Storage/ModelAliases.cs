@@ -4,9 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace SunspotForecaster.Core.Storage;
 
-/// <summary>The champion of a model, as read, with the ETag a change must present.</summary>
-public sealed record Champion(string Name, int Version, DateTimeOffset PromotedAt, string Reason, ETag ETag);
-
 /// <summary>
 /// The champion alias per model (<c>ModelAliases</c>, row key <c>champion</c>). Promotion and
 /// rollback change only this row, and only with the ETag that was read: of two changes racing from

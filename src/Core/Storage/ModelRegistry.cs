@@ -10,24 +10,6 @@ using SunspotForecaster.Core.Packaging;
 
 namespace SunspotForecaster.Core.Storage;
 
-/// <summary>A registered model version: its row in the registry table.</summary>
-public sealed record ModelVersion(
-    string Name,
-    int Version,
-    string Status,
-    DateTimeOffset RegisteredAt,
-    string? DataSha256,
-    string? SettingsSha256,
-    string CodeVersion,
-    double? TestRmse,
-    double? PersistenceRmse,
-    double? Accuracy,
-    double? TrainSeconds,
-    string ManifestSha256,
-    string WeightsSha256,
-    long WeightsBytes,
-    string? Reason);
-
 /// <summary>
 /// Model versions in storage: packages under <c>models/{name}/{version:000000}/</c> and one row per
 /// version in the registry table. A version is registered in three steps — allocate the next number
@@ -46,7 +28,8 @@ public sealed partial class ModelRegistry(
 {
     public const string StatusRegistered = "registered";
     public const string StatusRejected = "rejected";
-    public const string StatusChampion = "promoted";
+    /// <summary>Made champion at some point (whether it still is, the champion alias says).</summary>
+    public const string StatusPromoted = "promoted";
     /// <summary>The data key of models trained from no data file (the car classifier).</summary>
     public const string NoData = "none";
     private const string CounterRowKey = "counter";
@@ -62,26 +45,31 @@ public sealed partial class ModelRegistry(
         await Versions.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Registers the package in a folder; see <see cref="RegisterAsync(string, PackageFiles, string?, CancellationToken)"/>.</summary>
+    public Task<ModelVersion> RegisterAsync(string name, string packageDirectory, string? settingsSha256, CancellationToken cancellationToken) =>
+        RegisterAsync(name, PackageFiles.Read(packageDirectory), settingsSha256, cancellationToken);
+
     /// <summary>
-    /// Registers the package in <paramref name="packageDirectory"/> as the next version of
-    /// <paramref name="name"/>. <paramref name="settingsSha256"/> identifies the training settings,
-    /// so that the same data and settings are never trained twice.
+    /// Registers <paramref name="files"/> as the next version of <paramref name="name"/>.
+    /// <paramref name="settingsSha256"/> identifies the training settings, so that the same data and
+    /// settings are never trained twice.
     /// </summary>
-    public async Task<ModelVersion> RegisterAsync(string name, string packageDirectory, string? settingsSha256, CancellationToken cancellationToken)
+    public async Task<ModelVersion> RegisterAsync(string name, PackageFiles files, string? settingsSha256, CancellationToken cancellationToken)
     {
         ValidateName(name);
-        ModelManifest manifest = ModelPackage.ReadManifest(packageDirectory, name);
-        byte[] manifestBytes = await File.ReadAllBytesAsync(Path.Combine(packageDirectory, ModelPackage.ManifestFileName), cancellationToken).ConfigureAwait(false);
-        byte[] weightsBytes = await File.ReadAllBytesAsync(Path.Combine(packageDirectory, manifest.Weights.File), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(files);
+        ModelManifest manifest = ModelPackage.ReadManifest(files, name, $"the {name} package to register");
+        byte[] manifestBytes = files.Manifest;
+        byte[] weightsBytes = files.Weights;
         string weightsSha256 = Sha256(weightsBytes);
         if (weightsSha256 != manifest.Weights.Sha256)
         {
-            throw new ModelPackageException($"The package in '{packageDirectory}' is corrupt: its weights do not match the manifest.");
+            throw new ModelPackageException($"The {name} package to register is corrupt: its weights do not match the manifest.");
         }
 
         int version = await AllocateVersionAsync(name, cancellationToken).ConfigureAwait(false);
         string prefix = Prefix(name, version);
-        await UploadCreateOnlyAsync(prefix + manifest.Weights.File, weightsBytes, cancellationToken).ConfigureAwait(false);
+        await UploadCreateOnlyAsync(prefix + ModelPackage.WeightsFileName, weightsBytes, cancellationToken).ConfigureAwait(false);
         await UploadCreateOnlyAsync(prefix + ModelPackage.ManifestFileName, manifestBytes, cancellationToken).ConfigureAwait(false);
 
         var row = new ModelVersion(
@@ -158,22 +146,23 @@ public sealed partial class ModelRegistry(
     }
 
     /// <summary>
-    /// Downloads a registered version into <paramref name="directory"/> after checking both files
-    /// against the SHA-256 its row recorded; throws <see cref="ModelPackageException"/> when the
-    /// package is missing or differs, so such a version is never served.
+    /// Downloads a registered version after checking both files against the SHA-256 its row
+    /// recorded; throws <see cref="ModelPackageException"/> when the package is missing or differs,
+    /// so such a version is never served.
     /// </summary>
-    public async Task<ModelVersion> DownloadAsync(string name, int version, string directory, CancellationToken cancellationToken)
+    /// <exception cref="KeyNotFoundException">The version was never registered.</exception>
+    public async Task<(ModelVersion Row, PackageFiles Files)> DownloadAsync(string name, int version, CancellationToken cancellationToken)
     {
         ModelVersion row = await GetAsync(name, version, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"Model '{name}' has no version {version}.");
         string prefix = Prefix(name, version);
         byte[] manifest = await DownloadVerifiedAsync(prefix + ModelPackage.ManifestFileName, row.ManifestSha256, cancellationToken).ConfigureAwait(false);
         byte[] weights = await DownloadVerifiedAsync(prefix + ModelPackage.WeightsFileName, row.WeightsSha256, cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(directory);
-        await File.WriteAllBytesAsync(Path.Combine(directory, ModelPackage.WeightsFileName), weights, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllBytesAsync(Path.Combine(directory, ModelPackage.ManifestFileName), manifest, cancellationToken).ConfigureAwait(false);
-        return row;
+        return (row, new PackageFiles(manifest, weights));
     }
+
+    /// <summary>How a downloaded version is named in messages.</summary>
+    public static string Origin(string name, int version) => $"{name} version {version}";
 
     /// <summary>Records the promotion decision on the version's row (never the package: that is immutable).</summary>
     public async Task MarkAsync(string name, int version, string status, string reason, CancellationToken cancellationToken)
@@ -290,9 +279,9 @@ public sealed partial class ModelRegistry(
 
     private static void ValidateName(string name)
     {
-        if (!RetrainRequest.Models.Contains(name))
+        if (!ModelKinds.IsKnown(name))
         {
-            throw new ArgumentException($"Unknown model '{name}'; the models are {string.Join(" and ", RetrainRequest.Models.Select(m => $"'{m}'"))}.", nameof(name));
+            throw new ArgumentException($"Unknown model '{name}'; the models are {string.Join(" and ", ModelKinds.All.Select(m => $"'{m}'"))}.", nameof(name));
         }
     }
 

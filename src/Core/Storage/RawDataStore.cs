@@ -100,17 +100,32 @@ public sealed partial class RawDataStore(
         return SidcSource.FromBytes(response.Value.Content.ToArray(), blobName);
     }
 
-    /// <summary>The most recent ingest attempts, newest first.</summary>
-    public async Task<IReadOnlyList<TableEntity>> GetRecentRunsAsync(int count, CancellationToken cancellationToken)
+    /// <summary>The most recent ingest attempts, newest first; none before the first ingest.</summary>
+    public async Task<IReadOnlyList<IngestRun>> GetRecentRunsAsync(int count, CancellationToken cancellationToken)
     {
-        var runs = new List<TableEntity>(count);
-        await foreach (TableEntity run in Runs.QueryAsync<TableEntity>(e => e.PartitionKey == RunsPartition, maxPerPage: count, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var runs = new List<IngestRun>(count);
+        try
         {
-            runs.Add(run);
-            if (runs.Count == count)
+            await foreach (TableEntity run in Runs.QueryAsync<TableEntity>(e => e.PartitionKey == RunsPartition, maxPerPage: count, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                break;
+                runs.Add(new IngestRun(
+                    run.GetDateTimeOffset("Time") ?? DateTimeOffset.MinValue,
+                    run.GetString("Outcome") ?? "",
+                    run.GetInt64("Bytes") ?? 0,
+                    run.GetString("Sha256"),
+                    run.GetBoolean("Changed") ?? false,
+                    run.GetString("BlobName"),
+                    run.GetString("Error"),
+                    run.GetString("SourceUrl")));
+                if (runs.Count == count)
+                {
+                    break;
+                }
             }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            // Nothing was ever ingested here.
         }
 
         return runs;

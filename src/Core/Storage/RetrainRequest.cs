@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SunspotForecaster.Core.Packaging;
 
 namespace SunspotForecaster.Core.Storage;
 
@@ -14,7 +15,6 @@ public sealed record RetrainRequest(
     [property: JsonPropertyName("reason")] string Reason,
     [property: JsonPropertyName("requestedAt")] DateTimeOffset RequestedAt)
 {
-    public static readonly string[] Models = ["sunspots", "cars"];
     public static readonly string[] Reasons = ["new-data", "manual", "schedule"];
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -39,9 +39,9 @@ public sealed record RetrainRequest(
             throw new FormatException("The retrain message is empty.");
         }
 
-        if (!Models.Contains(request.Model))
+        if (!ModelKinds.IsKnown(request.Model))
         {
-            throw new FormatException($"The retrain message names model '{request.Model}'; it must be one of {string.Join(", ", Models)}.");
+            throw new FormatException($"The retrain message names model '{request.Model}'; it must be one of {string.Join(", ", ModelKinds.All)}.");
         }
 
         if (!Reasons.Contains(request.Reason))
@@ -49,7 +49,7 @@ public sealed record RetrainRequest(
             throw new FormatException($"The retrain message gives reason '{request.Reason}'; it must be one of {string.Join(", ", Reasons)}.");
         }
 
-        if (request.Model == "sunspots" && (string.IsNullOrWhiteSpace(request.DataBlob) || string.IsNullOrWhiteSpace(request.DataSha256)))
+        if (request.Model == ModelKinds.Sunspots && (string.IsNullOrWhiteSpace(request.DataBlob) || string.IsNullOrWhiteSpace(request.DataSha256)))
         {
             throw new FormatException("A sunspot retrain message needs 'dataBlob' and 'dataSha256'.");
         }

@@ -11,6 +11,14 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary>The client sections: a connection string, or serviceUri (tables: endpoint) with credential and clientId.</summary>
+    public const string BlobsSection = SectionName + ":Blobs";
+    public const string TablesSection = SectionName + ":Tables";
+    public const string QueuesSection = SectionName + ":Queues";
+
+    /// <summary>The setting that names the retrain queue, for the writer and for the Functions trigger (<c>%Storage:RetrainQueue%</c>).</summary>
+    public const string RetrainQueueSetting = SectionName + ":" + nameof(RetrainQueue);
+
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:RawContainer must be a valid blob container name.")]
     public string RawContainer { get; set; } = "sidc-raw";
 

@@ -10,7 +10,7 @@ namespace SunspotForecaster.Core.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The storage clients and services, from configuration: <c>Storage:Blobs</c>,
+    /// The storage clients and the stores, from configuration: <c>Storage:Blobs</c>,
     /// <c>Storage:Tables</c> and <c>Storage:Queues</c> each hold a connection string locally
     /// (<c>UseDevelopmentStorage=true</c> for Azurite) or, in Azure, <c>serviceUri</c> (tables:
     /// <c>endpoint</c>) with <c>credential=managedidentity</c> and <c>clientId</c>. Names come from
@@ -35,48 +35,19 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<PromotionOptions>()
-            .Bind(configuration.GetSection(PromotionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.TryAddSingleton<RawDataStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelAliases>();
-        services.TryAddSingleton<PromotionService>();
         services.TryAddSingleton<RetrainQueue>();
-        services.TryAddSingleton<RetrainService>();
-        services.TryAddTransient<DataRefreshService>(); // holds the typed HttpClient of IngestService
-        services.AddHttpClient<IngestService>();
-        services.AddOptions<TrainingOptions>()
-            .Bind(configuration.GetSection(TrainingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<IngestOptions>()
-            .Bind(configuration.GetSection(IngestOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        return services;
-    }
-
-    /// <summary>Everything Core offers, composed the same way by the Functions host and the CLI: storage and the serving caches.</summary>
-    public static IServiceCollection AddSunspotCore(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSunspotStorage(configuration);
-        services.AddOptions<Serving.ServingOptions>()
-            .Bind(configuration.GetSection(Serving.ServingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton<Serving.ChampionCache>();
-        services.TryAddSingleton<Serving.ForecastService>();
         return services;
     }
 
     /// <summary>Fails at start-up, naming the setting, when a storage client has no settings at all.</summary>
     private sealed class StorageClientSettingsValidator(IConfiguration configuration) : IValidateOptions<StorageOptions>
     {
-        public const string Blobs = "Storage:Blobs";
-        public const string Tables = "Storage:Tables";
-        public const string Queues = "Storage:Queues";
+        public const string Blobs = StorageOptions.BlobsSection;
+        public const string Tables = StorageOptions.TablesSection;
+        public const string Queues = StorageOptions.QueuesSection;
 
         public ValidateOptionsResult Validate(string? name, StorageOptions options)
         {

@@ -3,13 +3,9 @@ using SunspotForecaster.Core.Evaluation;
 using SunspotForecaster.Core.Forecasting;
 using SunspotForecaster.Core.Networks;
 using SunspotForecaster.Core.Series;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Core.Training;
-
-/// <summary>A trained sunspot model with how it was trained and how it scored.</summary>
-public sealed record TrainedForecaster(ForecastModel Model, ForecasterTrainingOptions Options, PreparedSeries Data, TrainingRun Run, double ValidationRmse, TestMetrics Test);
 
 /// <summary>
 /// Trains the sunspot regressor: splits and windows the series, trains with early stopping on the

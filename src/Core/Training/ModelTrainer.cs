@@ -1,32 +1,7 @@
 using System.Diagnostics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Core.Training;
-
-/// <summary>What one epoch did; reported to the caller as training goes.</summary>
-public sealed record EpochProgress(int Epoch, double TrainLoss, double ValidationLoss, double ValidationMetric, bool Improved, double Seconds);
-
-/// <summary>Why training stopped.</summary>
-public enum StopReason
-{
-    /// <summary>The validation loss stopped improving (early stopping).</summary>
-    EarlyStopping,
-
-    /// <summary>The maximum number of epochs ran.</summary>
-    MaxEpochs,
-
-    /// <summary>The wall-clock budget ran out.</summary>
-    Budget,
-}
-
-/// <summary>How a training run went; the model holds the best epoch's weights.</summary>
-public sealed record TrainingRun(int Epochs, int BestEpoch, double BestValidationLoss, StopReason StopReason, double TrainSeconds)
-{
-    public bool StoppedEarly => StopReason == StopReason.EarlyStopping;
-
-    public double SecondsPerEpoch => Epochs == 0 ? 0 : TrainSeconds / Epochs;
-}
 
 /// <summary>
 /// The epoch loop every model here shares: Adam on shuffled mini-batches, a validation loss after

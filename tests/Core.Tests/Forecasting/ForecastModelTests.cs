@@ -5,6 +5,8 @@ namespace SunspotForecaster.Core.Tests.Forecasting;
 [Collection(TorchCollection.Name)]
 public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>
 {
+    private static readonly DateOnly LastDate = new(1999, 12, 31);
+
     private ForecastModel Model => fixture.Trained.Model;
 
     private float[] History => fixture.Series.Values[^60..].ToArray();
@@ -12,9 +14,9 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
     [Fact]
     public void Forecasts_up_to_thirty_days_each_inside_its_interval()
     {
-        IReadOnlyList<DayForecast> forecasts = Model.Forecast(History, 30);
+        IReadOnlyList<ForecastDay> forecasts = Model.Forecast(History, LastDate, 30);
 
-        Assert.Equal(Enumerable.Range(1, 30), forecasts.Select(f => f.Horizon));
+        Assert.Equal(Enumerable.Range(1, 30), forecasts.Select(f => f.Lead));
         Assert.All(forecasts, f =>
         {
             Assert.True(f.Lower >= 0 && f.Lower <= f.Value && f.Value <= f.Upper, $"{f}");
@@ -27,10 +29,10 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
     public void A_multi_day_forecast_feeds_each_day_back_in()
     {
         float[] history = History;
-        IReadOnlyList<DayForecast> twoDays = Model.Forecast(history, 2);
+        IReadOnlyList<ForecastDay> twoDays = Model.Forecast(history, LastDate, 2);
 
         float[] extended = [.. history, twoDays[0].Value];
-        IReadOnlyList<DayForecast> next = Model.Forecast(extended, 1);
+        IReadOnlyList<ForecastDay> next = Model.Forecast(extended, LastDate, 1);
 
         Assert.Equal(twoDays[1].Value, next[0].Value, 3);
     }
@@ -39,10 +41,10 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
     public void Concurrent_callers_get_the_same_answers_as_one_caller()
     {
         float[][] histories = Enumerable.Range(0, 40).Select(i => fixture.Series.Values.Slice(i * 20, 30).ToArray()).ToArray();
-        float[] expected = histories.Select(h => Model.Forecast(h, 3)[2].Value).ToArray();
+        float[] expected = histories.Select(h => Model.Forecast(h, LastDate, 3)[2].Value).ToArray();
 
         float[][] results = new float[8][];
-        Parallel.For(0, 8, worker => results[worker] = histories.Select(h => Model.Forecast(h, 3)[2].Value).ToArray());
+        Parallel.For(0, 8, worker => results[worker] = histories.Select(h => Model.Forecast(h, LastDate, 3)[2].Value).ToArray());
 
         Assert.All(results, r => Assert.Equal(expected, r));
     }
@@ -53,19 +55,19 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
     [InlineData(-1)]
     public void Days_outside_one_to_thirty_are_refused(int days)
     {
-        ArgumentException error = Assert.Throws<ArgumentException>(() => Model.Forecast(History, days));
+        ArgumentException error = Assert.Throws<ArgumentException>(() => Model.Forecast(History, LastDate, days));
         Assert.Contains("days must be between 1 and 30", error.Message);
     }
 
     [Fact]
     public void Too_short_missing_or_negative_history_is_refused()
     {
-        Assert.Contains("needs the last 8", Assert.Throws<ArgumentException>(() => Model.Forecast(History[..5], 1)).Message);
+        Assert.Contains("needs the last 8", Assert.Throws<ArgumentException>(() => Model.Forecast(History[..5], LastDate, 1)).Message);
         float[] withNaN = History;
         withNaN[^2] = float.NaN;
-        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Model.Forecast(withNaN, 1)).Message);
+        Assert.Contains("NaN", Assert.Throws<ArgumentException>(() => Model.Forecast(withNaN, LastDate, 1)).Message);
         float[] negative = History;
         negative[^1] = -3;
-        Assert.Contains("not negative", Assert.Throws<ArgumentException>(() => Model.Forecast(negative, 1)).Message);
+        Assert.Contains("not negative", Assert.Throws<ArgumentException>(() => Model.Forecast(negative, LastDate, 1)).Message);
     }
 }

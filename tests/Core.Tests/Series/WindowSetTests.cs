@@ -1,4 +1,3 @@
-using System.Text;
 using SunspotForecaster.Core.Data;
 using SunspotForecaster.Core.Series;
 using SunspotForecaster.Tests;

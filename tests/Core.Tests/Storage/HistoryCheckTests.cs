@@ -1,5 +1,4 @@
 using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Tests;
 
 namespace SunspotForecaster.Core.Tests.Storage;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Core;
@@ -8,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Tests.Azurite;
 using SunspotForecaster.Tests;
@@ -157,7 +157,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         using var temp = new TemporaryDirectory();
         foreach (ModelVersion version in listed)
         {
-            await CleanRegistry.DownloadAsync(Model, version.Version, Path.Combine(temp.Path, version.Version.ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
+            await CleanRegistry.DownloadAsync(Model, version.Version, CancellationToken.None);
         }
 
         int highest = listed.Count == 0 ? 0 : listed.Max(v => v.Version);
@@ -197,12 +197,12 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         using var temp = new TemporaryDirectory();
         foreach (ModelVersion version in listed)
         {
-            await CleanRegistry.DownloadAsync(Model, version.Version, Path.Combine(temp.Path, version.Version.ToString(CultureInfo.InvariantCulture)), CancellationToken.None);
+            await CleanRegistry.DownloadAsync(Model, version.Version, CancellationToken.None);
         }
 
         ModelVersion next = await CleanRegistry.RegisterAsync(Model, packages.OtherGood, null, CancellationToken.None);
         Assert.Equal(3, next.Version);
-        await CleanRegistry.DownloadAsync(Model, 3, Path.Combine(temp.Path, "3"), CancellationToken.None);
+        await CleanRegistry.DownloadAsync(Model, 3, CancellationToken.None);
         int deleted = await CleanRegistry.DeleteOrphansAsync(Model, TimeSpan.Zero, CancellationToken.None);
         Assert.Equal(orphanBlobs, deleted);
         List<string> left = await BlobNames(ModelsContainer, Model + "/");
@@ -234,7 +234,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         Champion champion = (await CleanAliases.GetChampionAsync(Model, CancellationToken.None))!;
         Assert.Equal(expectedChampion, champion.Version);
         using var temp = new TemporaryDirectory();
-        await CleanRegistry.DownloadAsync(Model, champion.Version, temp.Path, CancellationToken.None);
+        await CleanRegistry.DownloadAsync(Model, champion.Version, CancellationToken.None);
 
         // Running the step again (the queue message comes back) finishes the job.
         bool promoted = consider
@@ -280,8 +280,8 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         Assert.Equal(3, second.Version);
         Assert.Equal([1, 3], (await CleanRegistry.ListAsync(Model, CancellationToken.None)).Select(v => v.Version));
         using var temp = new TemporaryDirectory();
-        await CleanRegistry.DownloadAsync(Model, 1, Path.Combine(temp.Path, "1"), CancellationToken.None);
-        await CleanRegistry.DownloadAsync(Model, 3, Path.Combine(temp.Path, "3"), CancellationToken.None);
+        await CleanRegistry.DownloadAsync(Model, 1, CancellationToken.None);
+        await CleanRegistry.DownloadAsync(Model, 3, CancellationToken.None);
         output.WriteLine($"Create-only uploads and the counter update applied but reported failed: {policy.Summary()}; versions {first.Version} and {second.Version}, both intact.");
     }
 
@@ -331,7 +331,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
 
         output.WriteLine($"Three connection resets on reading latest.json: {policy.Summary()}; SaveAsync threw {error.GetType().Name}.");
         Assert.Equal(current.BlobName, (await CleanStore.GetLatestAsync(CancellationToken.None))!.Value.Pointer.BlobName);
-        Assert.Equal(["Failed", "Stored"], (await CleanStore.GetRecentRunsAsync(10, CancellationToken.None)).Select(r => r.GetString("Outcome")));
+        Assert.Equal(["Failed", "Stored"], (await CleanStore.GetRecentRunsAsync(10, CancellationToken.None)).Select(r => r.Outcome));
     }
 
     [Fact]
@@ -377,7 +377,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         Assert.Equal(1, policy.InjectedAfterSend);
         Assert.True(decision.Promoted, decision.Reason);
         Assert.Equal(2, (await CleanAliases.GetChampionAsync(Model, CancellationToken.None))!.Version);
-        Assert.Equal(ModelRegistry.StatusChampion, (await CleanRegistry.GetAsync(Model, 2, CancellationToken.None))!.Status);
+        Assert.Equal(ModelRegistry.StatusPromoted, (await CleanRegistry.GetAsync(Model, 2, CancellationToken.None))!.Status);
         Assert.StartsWith("better", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -407,10 +407,9 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
         await ModelsContainer.DeleteBlobAsync(ModelRegistry.Prefix(Model, 1) + file);
         using var temp = new TemporaryDirectory();
 
-        var error = await Assert.ThrowsAsync<ModelPackageException>(() => CleanRegistry.DownloadAsync(Model, 1, temp.Path, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelPackageException>(() => CleanRegistry.DownloadAsync(Model, 1, CancellationToken.None));
 
         Assert.Contains($"{file} is missing", error.Message);
-        Assert.False(File.Exists(Path.Combine(temp.Path, "weights.bin")));
         Assert.IsType<RequestFailedException>(error.InnerException);
         output.WriteLine($"Deleted {file}: {error.Message} (Azurite answered {((RequestFailedException)error.InnerException!).Status}).");
     }

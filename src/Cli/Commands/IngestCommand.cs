@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SunspotForecaster.Core.Pipeline;
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Cli.Commands;
+
+/// <summary><c>sunspots ingest</c>: download (or read) the SIDC file and store it if it is new and valid.</summary>
+internal static class IngestCommand
+{
+    public static Command Create(IConfiguration configuration)
+    {
+        Option<string?> source = Source();
+        var command = new Command("ingest", "Download (or read) the SIDC file and store it if it is new and valid; prints what was decided.") { source };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using ServiceProvider services = CliServices.Create(configuration);
+            IngestResult result = await services.GetRequiredService<IngestService>().IngestAsync(parsed.GetValue(source), cancellationToken);
+            int code = CommandOutput.Write(parsed, IngestSummary.Of(result), WriteIngest);
+            return result.Outcome == IngestOutcome.Invalid ? ExitCodes.BadInput : code;
+        });
+        return command;
+    }
+
+    public static Option<string?> Source() => new("--source")
+    {
+        Description = "The SIDC file: an http(s) URL or a path (default: Ingest__SourceUrl, SILSO's URL).",
+        HelpName = "URL|FILE",
+    };
+
+    public static void WriteIngest(TextWriter writer, IngestSummary s) =>
+        writer.WriteLine($"{s.Outcome}{(s.BlobName is null ? "" : $" {s.BlobName}")}{(s.Reason is null ? "" : $": {s.Reason}")}");
+
+    /// <summary>The ingest as the CLI's JSON shows it.</summary>
+    internal sealed record IngestSummary(string Outcome, bool Changed, string? Sha256, long Bytes, string? BlobName, string? Reason, DateOnly? LastDate)
+    {
+        public static IngestSummary Of(IngestResult r) => new(r.Outcome.ToString(), r.Changed, r.Sha256, r.Bytes, r.BlobName, r.Reason, r.Latest?.LastDate);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Data;
+
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Core.Pipeline;
+
+/// <summary>
+/// Fetches the SIDC file — from a URL with a conditional GET (If-None-Match / If-Modified-Since from
+/// the current file's source), or from a local file — and hands it to the <see cref="RawDataStore"/>.
+/// A 304 answer is an unchanged ingest that downloads nothing.
+/// </summary>
+public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<IngestOptions> options)
+{
+    public async Task<IngestResult> IngestAsync(string? source, CancellationToken cancellationToken)
+    {
+        string location = string.IsNullOrWhiteSpace(source) ? options.Value.SourceUrl : source;
+        await store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (!SidcSource.IsUrl(location))
+        {
+            if (!File.Exists(location))
+            {
+                throw new FileNotFoundException($"There is no file '{location}'.", location);
+            }
+
+            byte[] content = await File.ReadAllBytesAsync(location, cancellationToken).ConfigureAwait(false);
+            return await store.SaveAsync(content, new SourceInfo(Path.GetFullPath(location)), cancellationToken).ConfigureAwait(false);
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Get, location);
+        (LatestPointer Pointer, Azure.ETag ETag)? latest = await store.GetLatestAsync(cancellationToken).ConfigureAwait(false);
+        if (latest?.Pointer.Source is { } previous && previous.Url == location)
+        {
+            if (previous.ETag is not null && EntityTagHeaderValue.TryParse(previous.ETag, out EntityTagHeaderValue? tag))
+            {
+                request.Headers.IfNoneMatch.Add(tag);
+            }
+
+            request.Headers.IfModifiedSince = previous.LastModified;
+        }
+
+        byte[] body;
+        SourceInfo sourceInfo;
+        try
+        {
+            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotModified && latest is { } current)
+            {
+                var unchanged = new IngestResult(IngestOutcome.Unchanged, current.Pointer.Sha256, 0, current.Pointer.BlobName, "the server answered 304 Not Modified", current.Pointer);
+                await store.RecordAsync(unchanged, new SourceInfo(location), cancellationToken).ConfigureAwait(false);
+                return unchanged;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"{location} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+            }
+
+            if (response.Content.Headers.ContentLength > SidcSource.MaxBytes)
+            {
+                throw new HttpRequestException($"{location} sends {response.Content.Headers.ContentLength} bytes; a SIDC daily file is a few MB.");
+            }
+
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            sourceInfo = new SourceInfo(location, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Refused, timed out (Polly's TimeoutRejectedException), cut short (HttpIOException): the
+            // attempt goes into the history, nothing is stored, and the caller sees the error.
+            string error = e is HttpRequestException { StatusCode: not null } ? e.Message : $"Could not download {location}: {e.Message}";
+            await store.RecordFailureAsync(new SourceInfo(location), error, cancellationToken).ConfigureAwait(false);
+            throw e is HttpRequestException ? e : new HttpRequestException(error, e);
+        }
+
+        return await store.SaveAsync(body, sourceInfo, cancellationToken).ConfigureAwait(false);
+    }
+}

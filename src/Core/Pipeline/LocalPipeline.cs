@@ -1,0 +1,53 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Core.Serving;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Core.Training;
+
+namespace SunspotForecaster.Core.Pipeline;
+
+/// <summary>
+/// The whole cycle in one process, for <c>sunspots pipeline run</c>: ingest, retrain inline what
+/// <see cref="RetrainPlanner"/> finds due (the timer would queue it), and the forecast that the API
+/// answers for the next day.
+/// </summary>
+public sealed class LocalPipeline(IngestService ingest, RetrainPlanner planner, RetrainService retrain, ForecastService forecasts)
+{
+    /// <exception cref="SidcFormatException">The file is not a valid SIDC file.</exception>
+    /// <exception cref="InvalidOperationException">No sunspot model is champion after the retrains.</exception>
+    public async Task<PipelineRun> RunAsync(string? source, IProgress<string>? log, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    {
+        log?.Report("Ingesting …");
+        IngestResult ingested = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
+        log?.Report($"  {ingested.Outcome}{(ingested.Reason is null ? "" : $": {ingested.Reason}")}");
+        if (ingested.Outcome == IngestOutcome.Invalid)
+        {
+            throw new SidcFormatException(0, ingested.Reason ?? "the downloaded file is not valid");
+        }
+
+        IReadOnlyList<RetrainRequest> due = await planner.DueAsync(ingested.Latest, cancellationToken).ConfigureAwait(false);
+        var steps = new List<PipelineStep>();
+        foreach (string model in ModelKinds.All)
+        {
+            if (due.FirstOrDefault(r => r.Model == model) is not { } request)
+            {
+                steps.Add(new PipelineStep(model, "skipped", null, null, "a version was trained from the current data and settings"));
+                continue;
+            }
+
+            log?.Report($"Retraining {model} …");
+            RetrainResult result = await retrain.RetrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            log?.Report($"  {result.Outcome}: {result.Message}");
+            steps.Add(new PipelineStep(model, result.Outcome.ToString(), result.Version?.Version, result.Decision?.Promoted, result.Message));
+        }
+
+        try
+        {
+            return new PipelineRun(ingested, steps, await forecasts.FromLatestDataAsync(1, cancellationToken).ConfigureAwait(false));
+        }
+        catch (NotReadyException e)
+        {
+            throw new InvalidOperationException($"{e.Message} No trained version beat persistence yet.", e);
+        }
+    }
+}

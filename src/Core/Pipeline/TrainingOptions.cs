@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SunspotForecaster.Core.Pipeline;
+
+/// <summary>Settings of retraining (section <c>Training</c>).</summary>
+public sealed class TrainingOptions
+{
+    public const string SectionName = "Training";
+
+    /// <summary>Wall-clock budget of one training run; it must fit well inside the function timeout.</summary>
+    [Range(1, 600)]
+    public int BudgetMinutes { get; set; } = 20;
+}

@@ -1,0 +1,22 @@
+using SunspotForecaster.Core.Classification;
+
+namespace SunspotForecaster.Core.Serving;
+
+/// <summary>The car-colour answers of the API: the champion classifier's class and probabilities for a sequence.</summary>
+public sealed class ClassificationService(ChampionCache champions)
+{
+    /// <exception cref="ArgumentException">The sequence is empty, too long, or holds a value outside 0..3.</exception>
+    /// <exception cref="NotReadyException">No car-colour model can answer yet.</exception>
+    public async Task<CarColourAnswer> ClassifyAsync(IReadOnlyList<int> sequence, CancellationToken cancellationToken)
+    {
+        CarColourSequences.Validate(sequence);
+        ChampionState<CarColourModel> state = await champions.GetClassifierAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Served is not { } served)
+        {
+            throw new NotReadyException(state.Problem ?? "No car-colour model has been trained yet.");
+        }
+
+        CarColourPrediction prediction = served.Model.Classify(sequence);
+        return new CarColourAnswer(prediction.Class, prediction.Probabilities, new ModelReference(served.Name, served.Version));
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Pipeline;
+using SunspotForecaster.Core.Serving;
+using SunspotForecaster.Core.Storage;
+
+namespace SunspotForecaster.Core;
+
+public static class SunspotCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything Core offers, composed the same way by the Functions host and the CLI: the stores,
+    /// the workflows, the serving caches, and SILSO's download with retries that honour
+    /// Retry-After, an attempt timeout and a total timeout. Every options class is bound by section
+    /// name and validated at start.
+    /// </summary>
+    public static IServiceCollection AddSunspotCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSunspotStorage(configuration);
+        services.AddValidatedOptions<IngestOptions>(configuration, IngestOptions.SectionName);
+        services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName);
+        services.AddValidatedOptions<PromotionOptions>(configuration, PromotionOptions.SectionName);
+        services.AddValidatedOptions<ServingOptions>(configuration, ServingOptions.SectionName);
+
+        services.TryAddSingleton<TrainingSettings>();
+        services.TryAddSingleton<PromotionService>();
+        services.TryAddSingleton<RetrainService>();
+        services.TryAddSingleton<RetrainPlanner>();
+        services.TryAddSingleton<ModelCatalog>();
+        services.TryAddTransient<DataRefreshService>(); // holds the typed HttpClient of IngestService
+        services.TryAddTransient<LocalPipeline>();
+        services.TryAddSingleton<ChampionCache>();
+        services.TryAddSingleton<ForecastService>();
+        services.TryAddSingleton<ClassificationService>();
+
+        // The resilience handler bounds each attempt and the whole download (Ingest:* settings);
+        // the client itself must not cut them short.
+        services.AddHttpClient<IngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler()
+            .Configure((options, provider) =>
+            {
+                IngestOptions ingest = provider.GetRequiredService<IOptions<IngestOptions>>().Value;
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(ingest.AttemptTimeoutSeconds);
+                options.Retry.MaxRetryAttempts = ingest.Retries;
+                options.Retry.Delay = TimeSpan.FromSeconds(ingest.RetryDelaySeconds);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(ingest.TotalTimeoutSeconds, ingest.AttemptTimeoutSeconds + 1));
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(2 * ingest.AttemptTimeoutSeconds + 1);
+            });
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>()
+            .Bind(configuration.GetSection(section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using SunspotForecaster.Core;
+using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Serving;
+
+namespace SunspotForecaster.Functions.Http;
+
+/// <summary>
+/// <c>POST /api/forecast</c> with <c>{"history":[…],"days":n,"lastDate":"YYYY-MM-DD"}</c>: a forecast
+/// after the caller's own daily values (oldest first); <c>lastDate</c>, the date of the last value,
+/// defaults to yesterday (UTC).
+/// </summary>
+public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOptions> options)
+{
+    [Function(nameof(PostForecast))]
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forecast")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        (Body? body, IActionResult? problem) = await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.History is not { Length: > 0 } history)
+        {
+            return Problems.BadRequest("history", "give the recent daily sunspot numbers, oldest first.");
+        }
+
+        if (history.Length > options.Value.MaxHistory)
+        {
+            return Problems.TooLarge($"history has {history.Length} values; at most {options.Value.MaxHistory} are accepted (only the last ones are used).");
+        }
+
+        int days = body.Days ?? 1;
+        if (days is < 1 or > ForecastModel.MaxHorizon)
+        {
+            return Problems.BadRequest("days", $"{days} is not from 1 to {ForecastModel.MaxHorizon}.");
+        }
+
+        DateOnly? lastDate = null;
+        if (body.LastDate is { } text)
+        {
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly parsed))
+            {
+                return Problems.BadRequest("lastDate", $"'{text}' is not a date written YYYY-MM-DD.");
+            }
+
+            lastDate = parsed;
+        }
+
+        try
+        {
+            return new OkObjectResult(await forecasts.FromHistoryAsync(history, days, lastDate, cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            return Problems.BadRequest("history", e.ForPeople());
+        }
+        catch (NotReadyException e)
+        {
+            return Problems.NotReady(request, options.Value.RetryAfterSeconds, e.Message);
+        }
+    }
+
+    private sealed record Body(float[]? History, int? Days, string? LastDate);
+}
