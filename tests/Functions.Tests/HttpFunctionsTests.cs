@@ -157,6 +157,7 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     [InlineData("", "application/json", 400, "body", "empty")]
     [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,-3],"days":1}""", "application/json", 400, "history", "not negative")]
     [InlineData("""{"history":[1],"days":1,"lastDate":"March"}""", "application/json", 400, "lastDate", "YYYY-MM-DD")]
+    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5],"days":1,"lastDate":"9999-12-31"}""", "application/json", 400, "lastDate", "9999-12-31 lies after today")]
     public async Task Post_forecast_refuses_bad_input_with_problem_details(string body, string contentType, int status, string field, string detail) =>
         AssertProblem(await Function<PostForecast>().Run(Post(body, contentType), CancellationToken.None), status, field, detail);
 
@@ -240,8 +241,67 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
         Assert.Equal("2003-12-31", json.GetProperty("data").GetProperty("lastDate").GetString());
         Assert.True(json.GetProperty("data").GetProperty("ageDays").GetInt32() > 365);
         Assert.Equal("Stored", json.GetProperty("lastIngest").GetProperty("outcome").GetString());
-        Assert.Equal(1, json.GetProperty("champions").GetProperty("sunspots").GetInt32());
-        Assert.Equal(1, json.GetProperty("champions").GetProperty("cars").GetInt32());
+        foreach (string model in new[] { "sunspots", "cars" })
+        {
+            JsonElement state = json.GetProperty("models").GetProperty(model);
+            Assert.Equal(1, state.GetProperty("champion").GetInt32());
+            Assert.Equal(1, state.GetProperty("served").GetInt32());
+            Assert.Equal(JsonValueKind.Null, state.GetProperty("problem").ValueKind);
+        }
+    }
+
+    [Theory]
+    [InlineData(3)] // a day inside the last window has no observation: the model forecasts through it
+    [InlineData(0)] // the last day has none: the forecast starts from the day before
+    public async Task Days_without_observations_at_the_end_of_the_data_never_make_a_500(int missingDaysBeforeTheEnd)
+    {
+        await using ServiceProvider services = ServedAppFixture.Compose(azurite);
+        DateOnly last = new DateOnly(1975, 1, 1).AddDays(10_591);
+        DateOnly missing = last.AddDays(-missingDaysBeforeTheEnd);
+        await IngestAndServeAsync(services, new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).WithMissing(missing).Build());
+
+        IActionResult result = await services.GetRequiredService<GetForecast>().Run(Get("?days=3"), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.False(json.GetProperty("fallback").GetBoolean());
+        DateOnly lastObserved = missingDaysBeforeTheEnd == 0 ? last.AddDays(-1) : last;
+        Assert.Equal($"{lastObserved:yyyy-MM-dd}", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.All(json.GetProperty("forecasts").EnumerateArray(), d => Assert.True(double.IsFinite(d.GetProperty("value").GetDouble())));
+    }
+
+    [Fact]
+    public async Task A_persistence_fallback_starts_from_the_last_observed_value_never_a_missing_one()
+    {
+        await using ServiceProvider services = ServedAppFixture.Compose(azurite);
+        DateOnly last = new DateOnly(1975, 1, 1).AddDays(10_591);
+        await IngestAndServeAsync(services, new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).WithMissing(last).Build());
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        await azurite.BlobServiceClient.GetBlobContainerClient(options.ModelsContainer).DeleteBlobAsync("sunspots/000001/weights.bin");
+
+        IActionResult result = await services.GetRequiredService<GetForecast>().Run(Get("?days=2"), CancellationToken.None);
+
+        Assert.Equal(200, Status(result));
+        JsonElement json = Json(result);
+        Assert.True(json.GetProperty("fallback").GetBoolean());
+        double lastValue = json.GetProperty("lastObservation").GetProperty("value").GetDouble();
+        Assert.True(double.IsFinite(lastValue));
+        Assert.Equal($"{last.AddDays(-1):yyyy-MM-dd}", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.All(json.GetProperty("forecasts").EnumerateArray(), d => Assert.Equal(lastValue, d.GetProperty("value").GetDouble()));
+    }
+
+    /// <summary>Ingests <paramref name="data"/> into <paramref name="services"/>' storage and makes version 1 of the shared app's forecaster champion there.</summary>
+    private async Task IngestAndServeAsync(ServiceProvider services, string data)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"sidc-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, data);
+        await services.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
+        File.Delete(file);
+        (ModelVersion _, PackageFiles package) = await app.Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, CancellationToken.None);
+        var registry = services.GetRequiredService<ModelRegistry>();
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        ModelVersion version = await registry.RegisterAsync("sunspots", package, null, CancellationToken.None);
+        await services.GetRequiredService<PromotionService>().PromoteAsync("sunspots", version.Version, "test", CancellationToken.None);
     }
 
     [Fact]

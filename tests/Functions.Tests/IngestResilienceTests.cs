@@ -69,6 +69,25 @@ public sealed class IngestResilienceTests : IDisposable
         Assert.False(string.IsNullOrEmpty(run.Error));
     }
 
+    [Theory]
+    [InlineData("stall", "stopped sending for 1 s")] // headers and a first part, then silence
+    [InlineData("endless", "sends more than 67,108,864 bytes")] // chunked, no Content-Length, never ending
+    public async Task A_download_is_bounded_in_time_and_bytes_after_the_headers_too(string misbehaviour, string error)
+    {
+        _silso.Script.Enqueue(misbehaviour);
+
+        Task ingest = Ingest();
+        Task finished = await Task.WhenAny(ingest, Task.Delay(TimeSpan.FromSeconds(60)));
+
+        Assert.Same(ingest, finished);
+        HttpRequestException failure = await Assert.ThrowsAsync<HttpRequestException>(() => ingest);
+        Assert.Contains(error, failure.Message);
+        Assert.Null(await Store.GetLatestAsync(CancellationToken.None));
+        IngestRun run = (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0];
+        Assert.Equal("Failed", run.Outcome);
+        Assert.Contains(error, run.Error);
+    }
+
     [Fact]
     public async Task An_html_page_instead_of_the_file_is_refused_and_nothing_is_queued()
     {

@@ -152,18 +152,25 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task While_another_instance_trains_the_model_the_message_is_handed_back_to_the_host()
+    public async Task While_another_instance_trains_the_model_the_message_comes_back_after_it_can_have_finished_and_never_reaches_the_poison_queue()
     {
         await Ingest();
         string message = SunspotsMessage(await TakeMessages());
         var options = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>();
         await _services.GetRequiredService<ModelRegistry>().EnsureCreatedAsync(CancellationToken.None);
-        await using TrainerLease? other = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+        await using TrainerLease? other = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
 
-        var postponed = await Assert.ThrowsAsync<InvalidOperationException>(() => Retrain(message));
+        // Five deliveries a minute apart used to poison the message while the other trainer had up
+        // to 20 minutes to go; now the host completes it and a copy waits out the other training.
+        for (int delivery = 0; delivery < 5; delivery++)
+        {
+            await Retrain(message);
+        }
 
-        Assert.Contains("postponed", postponed.Message);
         Assert.Empty(await Versions());
+        Azure.Storage.Queues.Models.QueueProperties queue = await _queue.GetPropertiesAsync();
+        Assert.Equal(5, queue.ApproximateMessagesCount);
+        Assert.Empty((await _queue.PeekMessagesAsync(32)).Value);
     }
 
     [Fact]
@@ -177,7 +184,7 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
 
         Assert.Empty(await Versions());
         var options = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>();
-        await using TrainerLease? next = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+        await using TrainerLease? next = await TrainerLease.TryAcquireAsync(_azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
         Assert.NotNull(next);
     }
 }

@@ -164,6 +164,59 @@ public class ModelRegistryTests(AzuriteFixture azurite, RegistryFixture packages
     }
 
     [Fact]
+    public async Task A_champion_that_cannot_be_loaded_does_not_block_promotion_and_leaks_no_model()
+    {
+        await Registry.RegisterAsync("sunspots", packages.Weak, null, CancellationToken.None);
+        await Promotion.PromoteAsync("sunspots", 1, "first", CancellationToken.None);
+        await Container.DeleteBlobAsync("sunspots/000001/weights.bin");
+        await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
+        // TorchSharp's own count of live tensors: building a network leaves a few of its
+        // construction temporaries counted even after the model is disposed; measure that residue
+        // for one load, then allow exactly one load's residue and not a live model more.
+        long before = TorchSharp.torch.Tensor.TotalCount;
+        ForecasterPackage.Load(packages.Good).Model.Dispose();
+        long oneLoadResidue = TorchSharp.torch.Tensor.TotalCount - before;
+        before = TorchSharp.torch.Tensor.TotalCount;
+
+        PromotionDecision decision = await Promotion.ConsiderAsync("sunspots", 2, packages.Data, CancellationToken.None);
+
+        Assert.True(decision.Promoted, decision.Reason);
+        Assert.Contains("the champion, version 1, cannot be loaded and is replaced", decision.Reason);
+        Assert.Equal(2, (await Aliases.GetChampionAsync("sunspots", CancellationToken.None))!.Version);
+        Assert.Equal(oneLoadResidue, TorchSharp.torch.Tensor.TotalCount - before);
+    }
+
+    [Fact]
+    public async Task A_manual_promotion_refuses_a_package_that_matches_its_checksums_but_does_not_load()
+    {
+        // The manifest describes a network of another size than the weights hold; both files are
+        // registered with their SHA-256, so only loading tells.
+        PackageFiles good = PackageFiles.Read(packages.Good);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(good.Manifest)!;
+        manifest["forecaster"]!["hiddenSize"] = 16;
+        ModelVersion misfit = await Registry.RegisterAsync("sunspots", good with { Manifest = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()) }, null, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<ModelPackageException>(() => Promotion.PromoteAsync("sunspots", misfit.Version, "by hand", CancellationToken.None));
+
+        Assert.Contains("do not fit the network", refused.Message);
+        Assert.Null(await Aliases.GetChampionAsync("sunspots", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Listing_marks_a_version_whose_package_files_are_gone()
+    {
+        await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
+        await Registry.RegisterAsync("sunspots", packages.OtherGood, null, CancellationToken.None);
+        await Container.DeleteBlobAsync("sunspots/000002/weights.bin");
+
+        IReadOnlyList<ModelVersion> listed = await Registry.ListWithPackagesAsync("sunspots", CancellationToken.None);
+
+        Assert.Equal(ModelRegistry.StatusRegistered, listed[0].Status);
+        Assert.Equal(ModelRegistry.StatusUnavailable, listed[1].Status);
+        Assert.Equal("weights.bin is missing: this version cannot be served", listed[1].Reason);
+    }
+
+    [Fact]
     public async Task An_unknown_model_name_is_refused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Registry.ListAsync("unicorns", CancellationToken.None));

@@ -39,19 +39,48 @@ public class QueueAndLeaseTests(AzuriteFixture azurite)
         await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).CreateIfNotExistsAsync();
         IOptions<StorageOptions> options = Options.Create(_options);
 
-        await using (TrainerLease? first = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None, renewEvery: TimeSpan.FromMilliseconds(200)))
+        await using (TrainerLease? first = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None, renewEvery: TimeSpan.FromMilliseconds(200)))
         {
             Assert.NotNull(first);
-            Assert.Null(await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None));
+            Assert.Null(await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None));
             BlobProperties properties = (await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).GetBlobClient("sunspots/trainer.lock").GetPropertiesAsync()).Value;
             Assert.Equal(LeaseDurationType.Fixed, properties.LeaseDuration);
             await Task.Delay(700);
             Assert.Null(first!.RenewalFailure);
-            await using TrainerLease? otherModel = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "cars", CancellationToken.None);
+            await using TrainerLease? otherModel = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "cars", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
             Assert.NotNull(otherModel);
         }
 
-        await using TrainerLease? afterRelease = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", CancellationToken.None);
+        await using TrainerLease? afterRelease = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
         Assert.NotNull(afterRelease);
+    }
+
+    [Fact]
+    public async Task A_lease_whose_renewal_fails_with_any_error_reports_it_lost_and_is_still_released()
+    {
+        await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).CreateIfNotExistsAsync();
+        IOptions<StorageOptions> options = Options.Create(_options);
+        // Every renewal breaks the connection (the SDK retries twice, then gives up with an
+        // AggregateException): not the RequestFailedException the lease used to expect.
+        var renewalsFail = new Faults.FaultInjectionPolicy(seed: 1)
+        {
+            Rate = 1,
+            AfterSendShare = 0,
+            Eligible = r => r.Headers.TryGetValue("x-ms-lease-action", out string? action) && action == "renew",
+        };
+        var clientOptions = new Azure.Storage.Blobs.BlobClientOptions();
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        clientOptions.AddPolicy(renewalsFail, Azure.Core.HttpPipelinePosition.PerRetry);
+        var faulty = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, clientOptions);
+
+        TrainerLease lease = (await TrainerLease.TryAcquireAsync(faulty, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None, renewEvery: TimeSpan.FromMilliseconds(100)))!;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.True(lease.Lost.IsCancellationRequested);
+        Assert.NotNull(lease.RenewalFailure);
+        await lease.DisposeAsync();
+        await using TrainerLease? next = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
+        Assert.NotNull(next);
     }
 }

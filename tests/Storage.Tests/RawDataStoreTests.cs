@@ -96,19 +96,34 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_much_shorter_file_is_quarantined_with_the_reason_and_the_pointer_stays()
+    public async Task A_file_that_lost_its_latest_days_is_quarantined_with_the_reason_and_the_pointer_stays()
     {
         IngestResult current = await Store.SaveAsync(File(1000), Source, CancellationToken.None);
 
-        IngestResult shorter = await Store.SaveAsync(File(900), Source, CancellationToken.None);
+        // Five days short: within the 1% that used to be let through, and it would move history back.
+        IngestResult shorter = await Store.SaveAsync(File(995), Source, CancellationToken.None);
 
         Assert.Equal(IngestOutcome.Quarantined, shorter.Outcome);
-        Assert.Contains("shorter", shorter.Reason);
+        Assert.Contains("lost the latest 5 days", shorter.Reason);
         Assert.StartsWith(RawDataStore.QuarantinePrefix, shorter.BlobName);
         BlobProperties properties = (await Container.GetBlobClient(shorter.BlobName).GetPropertiesAsync()).Value;
-        Assert.Contains("shorter", Uri.UnescapeDataString(properties.Metadata["quarantinereason"]));
+        Assert.Contains("history only moves forward", Uri.UnescapeDataString(properties.Metadata["quarantinereason"]));
         Assert.Equal(current.BlobName, (await Store.GetLatestAsync(CancellationToken.None))!.Value.Pointer.BlobName);
         Assert.Equal("Quarantined", (await Store.GetRecentRunsAsync(1, CancellationToken.None))[0].Outcome);
+    }
+
+    [Fact]
+    public async Task A_file_with_days_after_today_is_refused_and_nothing_is_stored()
+    {
+        DateOnly today = DateOnly.FromDateTime(DateTime.UtcNow);
+        byte[] future = new SidcCsvBuilder().StartingOn(today.AddDays(-99)).WithDays(101).BuildBytes();
+
+        IngestResult result = await Store.SaveAsync(future, Source, CancellationToken.None);
+
+        Assert.Equal(IngestOutcome.Invalid, result.Outcome);
+        Assert.Contains($"its last day {today.AddDays(1):yyyy-MM-dd} lies after today", result.Reason);
+        Assert.Null(await Store.GetLatestAsync(CancellationToken.None));
+        Assert.Empty(await DataBlobs());
     }
 
     [Fact]

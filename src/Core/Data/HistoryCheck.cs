@@ -3,24 +3,28 @@ using System.Globalization;
 namespace SunspotForecaster.Core.Data;
 
 /// <summary>
-/// Whether a new SIDC file may replace the current one. SILSO only appends days and turns
-/// provisional values into definitive ones; a file that loses history or changes a definitive value
-/// is more likely a broken or foreign file than news, so it is kept aside for a person to look at.
+/// Whether a new SIDC file may replace the current one. History only moves forward: SILSO appends
+/// days and turns provisional values into definitive ones, so a file that lacks days the current
+/// one has — at its end (the latest days lost) or at its start — or changes a definitive value is
+/// more likely a broken or foreign file than news, and is kept aside for a person to look at.
 /// </summary>
 public static class HistoryCheck
 {
-    /// <summary>How much shorter than the current file a new one may be.</summary>
-    public const double MaxShrink = 0.01;
-
     /// <summary>Null when <paramref name="candidate"/> may replace <paramref name="current"/>; otherwise the reason it may not.</summary>
     public static string? Objection(SunspotSeries current, SunspotSeries candidate)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(candidate);
-        if (candidate.Count < current.Count * (1 - MaxShrink))
+        if (candidate.LastDate < current.LastDate)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"its history is {candidate.Count:N0} days ({candidate.FirstDate:yyyy-MM-dd}..{candidate.LastDate:yyyy-MM-dd}), more than {MaxShrink * 100:0.#}% shorter than the current {current.Count:N0} days ({current.FirstDate:yyyy-MM-dd}..{current.LastDate:yyyy-MM-dd}).");
+                $"it ends on {candidate.LastDate:yyyy-MM-dd}, before the current file's last day {current.LastDate:yyyy-MM-dd}: it has lost the latest {current.LastDate.DayNumber - candidate.LastDate.DayNumber:N0} days, and history only moves forward.");
+        }
+
+        if (candidate.FirstDate > current.FirstDate)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"it starts on {candidate.FirstDate:yyyy-MM-dd}, after the current file's first day {current.FirstDate:yyyy-MM-dd}: it has lost {candidate.FirstDate.DayNumber - current.FirstDate.DayNumber:N0} days of history.");
         }
 
         ReadOnlySpan<float> oldValues = current.Values;

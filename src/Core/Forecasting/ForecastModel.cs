@@ -15,6 +15,9 @@ public sealed class ForecastModel : IDisposable
     public const int MaxHorizon = 30;
     private const int BatchSize = 4096;
 
+    /// <summary>How far back <see cref="WindowEndingAt"/> looks for a full window of observed days before a gap.</summary>
+    public const int MaxGapLookback = 366;
+
     private readonly RecurrentRegressor _network;
     private readonly Lock _gate = new();
 
@@ -38,6 +41,52 @@ public sealed class ForecastModel : IDisposable
     public PredictionIntervals? Intervals { get; internal set; }
 
     internal RecurrentRegressor Network => _network;
+
+    /// <summary>
+    /// The <see cref="Window"/> daily values that end at <paramref name="end"/> in
+    /// <paramref name="values"/>, with every day that has no observation (NaN) filled by the
+    /// model's own one-day forecast from the days before it: the model rolls through a gap as it
+    /// rolls through the days it forecasts.
+    /// </summary>
+    /// <exception cref="ArgumentException">No full window of observed days lies within <see cref="MaxGapLookback"/> days before the gap.</exception>
+    public float[] WindowEndingAt(ReadOnlySpan<float> values, int end)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(end);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(end, values.Length);
+        int from = Math.Max(0, end - Window + 1 - MaxGapLookback);
+        float[] work = values[from..(end + 1)].ToArray();
+        int observedRun = 0;
+        for (int i = 0; i < work.Length; i++)
+        {
+            if (float.IsFinite(work[i]))
+            {
+                observedRun++;
+                continue;
+            }
+
+            if (observedRun < Window)
+            {
+                observedRun = 0;
+                continue;
+            }
+
+            var scaled = new float[Window];
+            for (int k = 0; k < Window; k++)
+            {
+                scaled[k] = Scaler.Scale(work[i - Window + k]);
+            }
+
+            work[i] = MathF.Max(0, PredictPaths(scaled, 1, 1)[0][0]);
+            observedRun++;
+        }
+
+        if (work.Length < Window || observedRun < Window)
+        {
+            throw new ArgumentException($"The model needs {Window} days with observations (or forecast through a gap) before the last one; the data do not have them within {MaxGapLookback} days.");
+        }
+
+        return work[^Window..];
+    }
 
     /// <summary>
     /// Forecasts the <paramref name="days"/> days after the end of <paramref name="history"/>
@@ -100,6 +149,7 @@ public sealed class ForecastModel : IDisposable
 
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             using var noGrad = no_grad();
             for (int start = 0; start < count; start += BatchSize)
             {
@@ -126,5 +176,14 @@ public sealed class ForecastModel : IDisposable
         return paths;
     }
 
-    public void Dispose() => _network.Dispose();
+    public bool IsDisposed { get; private set; }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            IsDisposed = true;
+            _network.Dispose();
+        }
+    }
 }

@@ -11,29 +11,36 @@ public sealed record SunspotForecast(ModelSummary? Model, LastObservation LastOb
 {
     public const string Attribution = "Source: WDC-SILSO, Royal Observatory of Belgium, Brussels";
 
-    /// <summary>Forecasts the <paramref name="days"/> days after the last day of <paramref name="series"/>.</summary>
-    /// <exception cref="ArgumentException">The series ends with fewer observed days than the model's window, or days is outside 1..30.</exception>
+    /// <summary>
+    /// Forecasts the <paramref name="days"/> days after the last observed day of
+    /// <paramref name="series"/>; a day without observation inside the model's window is forecast
+    /// through (see <see cref="ForecastModel.WindowEndingAt"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The series has too few observed days for the model, or days is outside 1..30.</exception>
     public static SunspotForecast FromSeries(ForecastModel model, ModelSummary summary, SunspotSeries series, int days)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
-        ReadOnlySpan<float> values = series.Values;
-        if (series.Count < model.Window)
-        {
-            throw new ArgumentException($"The model needs the last {model.Window} days; the data hold {series.Count}.");
-        }
+        LastObservation last = LastObservationOf(series)
+            ?? throw new ArgumentException("The data hold no day with an observation.");
+        float[] window = model.WindowEndingAt(series.Values, series.IndexOf(last.Date));
+        return FromHistory(model, summary, window, last, days);
+    }
 
-        for (int i = series.Count - model.Window; i < series.Count; i++)
+    /// <summary>The last day of <paramref name="series"/> that has an observation, or null when none has.</summary>
+    public static LastObservation? LastObservationOf(SunspotSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ReadOnlySpan<float> values = series.Values;
+        for (int i = series.Count - 1; i >= 0; i--)
         {
-            if (float.IsNaN(values[i]))
+            if (float.IsFinite(values[i]))
             {
-                throw new ArgumentException($"The last {model.Window} days must all have observations; {series.DateAt(i):yyyy-MM-dd} has none.");
+                return new LastObservation(series.DateAt(i), values[i], series.Provisional[i]);
             }
         }
 
-        int last = series.Count - 1;
-        var observation = new LastObservation(series.LastDate, values[last], series.Provisional[last]);
-        return FromHistory(model, summary, values, observation, days);
+        return null;
     }
 
     /// <summary>Forecasts from the caller's own recent values (oldest first), dated from <paramref name="lastObservation"/>.</summary>

@@ -1,14 +1,21 @@
+using SunspotForecaster.Core.Packaging;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;
 
-/// <summary>The timer's work: ingest the SIDC file, then queue the retrains that <see cref="RetrainPlanner"/> finds due.</summary>
-public sealed class DataRefreshService(IngestService ingest, RetrainPlanner planner, RetrainQueue queue)
+/// <summary>
+/// The timer's work: ingest the SIDC file, queue the retrains that <see cref="RetrainPlanner"/> finds
+/// due and this run claims, and delete package blobs that a crash left without a registry row.
+/// </summary>
+public sealed class DataRefreshService(IngestService ingest, RetrainPlanner planner, RetrainQueue queue, ModelRegistry registry)
 {
+    /// <summary>A registration writes its blobs and its row within seconds; blobs a day old without a row never will have one.</summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromDays(1);
+
     public async Task<DataRefresh> RefreshAsync(string? source, CancellationToken cancellationToken)
     {
         IngestResult result = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<RetrainRequest> due = await planner.DueAsync(result.Latest, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RetrainRequest> due = await planner.ClaimDueAsync(result.Latest, cancellationToken).ConfigureAwait(false);
         if (due.Count > 0)
         {
             await queue.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -16,6 +23,11 @@ public sealed class DataRefreshService(IngestService ingest, RetrainPlanner plan
             {
                 await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        foreach (string model in ModelKinds.All)
+        {
+            await registry.DeleteOrphansAsync(model, OrphanAge, cancellationToken).ConfigureAwait(false);
         }
 
         return new DataRefresh(result, due);

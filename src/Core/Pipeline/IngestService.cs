@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using SunspotForecaster.Core.Data;
-
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;
@@ -10,7 +9,9 @@ namespace SunspotForecaster.Core.Pipeline;
 /// <summary>
 /// Fetches the SIDC file — from a URL with a conditional GET (If-None-Match / If-Modified-Since from
 /// the current file's source), or from a local file — and hands it to the <see cref="RawDataStore"/>.
-/// A 304 answer is an unchanged ingest that downloads nothing.
+/// A 304 answer is an unchanged ingest that downloads nothing. The whole download, body included,
+/// is bounded in time (<see cref="IngestOptions.TotalTimeoutSeconds"/>, and no pause longer than an
+/// attempt's timeout) and in bytes.
 /// </summary>
 public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<IngestOptions> options)
 {
@@ -41,40 +42,45 @@ public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<
             request.Headers.IfModifiedSince = previous.LastModified;
         }
 
-        byte[] body;
-        SourceInfo sourceInfo;
+        var limits = new DownloadLimits(DownloadLimits.SidcMaxBytes, TimeSpan.FromSeconds(options.Value.AttemptTimeoutSeconds), TimeSpan.FromSeconds(options.Value.TotalTimeoutSeconds));
+        (byte[] Body, SourceInfo Source)? downloaded;
         try
         {
-            using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotModified && latest is { } current)
+            downloaded = await BoundedDownload.WithinAsync(location, limits, async token =>
             {
-                var unchanged = new IngestResult(IngestOutcome.Unchanged, current.Pointer.Sha256, 0, current.Pointer.BlobName, "the server answered 304 Not Modified", current.Pointer);
-                await store.RecordAsync(unchanged, new SourceInfo(location), cancellationToken).ConfigureAwait(false);
-                return unchanged;
-            }
+                using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.NotModified && latest is not null)
+                {
+                    return ((byte[] Body, SourceInfo Source)?)null;
+                }
 
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"{location} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
-            }
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HttpRequestException($"{location} answered {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
+                }
 
-            if (response.Content.Headers.ContentLength > SidcSource.MaxBytes)
-            {
-                throw new HttpRequestException($"{location} sends {response.Content.Headers.ContentLength} bytes; a SIDC daily file is a few MB.");
-            }
-
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            sourceInfo = new SourceInfo(location, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
+                byte[] body = await BoundedDownload.ReadBodyAsync(response, location, limits, token).ConfigureAwait(false);
+                return (body, new SourceInfo(location, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified));
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Refused, timed out (Polly's TimeoutRejectedException), cut short (HttpIOException): the
-            // attempt goes into the history, nothing is stored, and the caller sees the error.
+            // Refused, timed out (Polly's TimeoutRejectedException, or a stall or overrun here), cut
+            // short (HttpIOException), too large: the attempt goes into the history, nothing is
+            // stored, and the caller sees the error.
             string error = e is HttpRequestException { StatusCode: not null } ? e.Message : $"Could not download {location}: {e.Message}";
             await store.RecordFailureAsync(new SourceInfo(location), error, cancellationToken).ConfigureAwait(false);
             throw e is HttpRequestException ? e : new HttpRequestException(error, e);
         }
 
-        return await store.SaveAsync(body, sourceInfo, cancellationToken).ConfigureAwait(false);
+        if (downloaded is not { } file)
+        {
+            LatestPointer current = latest!.Value.Pointer;
+            var unchanged = new IngestResult(IngestOutcome.Unchanged, current.Sha256, 0, current.BlobName, "the server answered 304 Not Modified", current);
+            await store.RecordAsync(unchanged, new SourceInfo(location), cancellationToken).ConfigureAwait(false);
+            return unchanged;
+        }
+
+        return await store.SaveAsync(file.Body, file.Source, cancellationToken).ConfigureAwait(false);
     }
 }

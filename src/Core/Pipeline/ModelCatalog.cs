@@ -15,6 +15,7 @@ public sealed class ModelCatalog(
     PromotionService promotion,
     RawDataStore rawData,
     RetrainQueue queue,
+    ChampionCache champions,
     TimeProvider clock)
 {
     public const string ManualReason = "promoted by hand";
@@ -22,7 +23,7 @@ public sealed class ModelCatalog(
     public async Task<ModelListing> ListAsync(string name, CancellationToken cancellationToken)
     {
         RequireKnown(name);
-        IReadOnlyList<ModelVersion> versions = await registry.ListAsync(name, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ModelVersion> versions = await registry.ListWithPackagesAsync(name, cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false);
         return new ModelListing(name, champion?.Version, versions);
     }
@@ -70,16 +71,18 @@ public sealed class ModelCatalog(
         (LatestPointer Pointer, Azure.ETag ETag)? latest = await rawData.GetLatestAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<IngestRun> runs = await rawData.GetRecentRunsAsync(1, cancellationToken).ConfigureAwait(false);
         DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var champions = new Dictionary<string, int?>();
+        var models = new Dictionary<string, HealthSummary.ModelState>();
         foreach (string model in ModelKinds.All)
         {
-            champions[model] = (await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version;
+            int? champion = (await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version;
+            ServingState serving = await champions.StateAsync(model, cancellationToken).ConfigureAwait(false);
+            models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem);
         }
 
         return new HealthSummary(
             latest is { Pointer: var pointer } ? new HealthSummary.DataState(pointer.LastDate, pointer.StoredAt, today.DayNumber - pointer.LastDate.DayNumber, pointer.Sha256) : null,
             runs.Count > 0 ? new HealthSummary.IngestState(runs[0].Time, runs[0].Outcome, runs[0].Error) : null,
-            champions);
+            models);
     }
 
     private static void RequireKnown(string name)

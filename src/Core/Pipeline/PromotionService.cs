@@ -50,10 +50,10 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(data);
-        return DecideAsync(ModelKinds.Sunspots, version, (championVersion, files) =>
+        return DecideAsync(ModelKinds.Sunspots, version, champion =>
         {
-            using ForecastModel? champion = files is null ? null : ForecasterPackage.Load(files, ModelRegistry.Origin(ModelKinds.Sunspots, championVersion!.Value)).Model;
-            return DecideForecaster(version, candidate, testStart, championVersion, champion, data);
+            using ForecastModel? model = TryLoad(champion, ModelKinds.Sunspots, ForecasterPackage.Load, out string? problem);
+            return DecideForecaster(version, candidate, testStart, champion?.Version, model, problem, data);
         }, cancellationToken);
     }
 
@@ -62,21 +62,33 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     {
         ArgumentNullException.ThrowIfNull(candidate);
         int maxLength = options.Value.CarEnumerationMaxLength;
-        return DecideAsync(ModelKinds.Cars, version, (championVersion, files) =>
+        return DecideAsync(ModelKinds.Cars, version, champion =>
         {
-            using CarColourModel? champion = files is null ? null : ClassifierPackage.Load(files, ModelRegistry.Origin(ModelKinds.Cars, championVersion!.Value)).Model;
-            return DecideClassifier(version, candidate, championVersion, champion, maxLength);
+            using CarColourModel? model = TryLoad(champion, ModelKinds.Cars, ClassifierPackage.Load, out string? problem);
+            return DecideClassifier(version, candidate, champion?.Version, model, problem, maxLength);
         }, cancellationToken);
     }
 
     /// <summary>
     /// Makes any complete version the champion, whatever its figures (also a rollback). The package
-    /// is checked against its registry row first: an incomplete one is never served.
+    /// is checked against its registry row and loaded first: one that cannot be served never becomes
+    /// champion.
     /// </summary>
+    /// <exception cref="ModelPackageException">The version's package is incomplete, changed, or does not load.</exception>
     public async Task<Champion> PromoteAsync(string name, int version, string reason, CancellationToken cancellationToken)
     {
         await aliases.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        await registry.DownloadAsync(name, version, cancellationToken).ConfigureAwait(false);
+        (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(name, version, cancellationToken).ConfigureAwait(false);
+        string origin = ModelRegistry.Origin(name, version);
+        if (name == ModelKinds.Sunspots)
+        {
+            ForecasterPackage.Load(files, origin).Model.Dispose();
+        }
+        else
+        {
+            ClassifierPackage.Load(files, origin).Model.Dispose();
+        }
+
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             Champion? current = await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false);
@@ -90,8 +102,11 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         throw new InvalidOperationException($"The champion of '{name}' kept changing; version {version} was not promoted.");
     }
 
-    /// <summary>The decision loop both models share; <paramref name="decide"/> gets the champion's version and package (null when there is none).</summary>
-    private async Task<PromotionDecision> DecideAsync(string name, int version, Func<int?, PackageFiles?, PromotionDecision> decide, CancellationToken cancellationToken)
+    /// <summary>
+    /// The decision loop both models share; <paramref name="decide"/> gets the champion's package
+    /// (null when there is none), or why it could not be read.
+    /// </summary>
+    private async Task<PromotionDecision> DecideAsync(string name, int version, Func<ChampionPackage?, PromotionDecision> decide, CancellationToken cancellationToken)
     {
         await aliases.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -105,8 +120,20 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
                 return new PromotionDecision(name, version, true, version, double.NaN, null, null, $"already the champion: {champion.Reason}");
             }
 
-            PackageFiles? championFiles = champion is null ? null : (await registry.DownloadAsync(name, champion.Version, cancellationToken).ConfigureAwait(false)).Files;
-            PromotionDecision decision = decide(champion?.Version, championFiles);
+            ChampionPackage? championPackage = null;
+            if (champion is not null)
+            {
+                try
+                {
+                    championPackage = new ChampionPackage(champion.Version, (await registry.DownloadAsync(name, champion.Version, cancellationToken).ConfigureAwait(false)).Files, null);
+                }
+                catch (Exception e) when (e is ModelPackageException or KeyNotFoundException)
+                {
+                    championPackage = new ChampionPackage(champion.Version, null, e.Message);
+                }
+            }
+
+            PromotionDecision decision = decide(championPackage);
             if (!decision.Promoted)
             {
                 await registry.MarkAsync(name, version, ModelRegistry.StatusRejected, decision.Reason, cancellationToken).ConfigureAwait(false);
@@ -130,7 +157,32 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         throw new InvalidOperationException($"The champion of '{name}' changed {MaxAttempts} times while version {version} was being considered; try again.");
     }
 
-    private static PromotionDecision DecideForecaster(int version, ForecastModel candidate, DateOnly testStart, int? championVersion, ForecastModel? champion, SidcFile data)
+    // A champion whose package cannot be read or loaded cannot be compared; it must not block every
+    // promotion: the candidate then only has to beat persistence, and replaces it.
+    private static TModel? TryLoad<TModel>(ChampionPackage? champion, string name, Func<PackageFiles, string, (TModel, ModelManifest)> load, out string? problem)
+        where TModel : class
+    {
+        problem = champion?.Problem;
+        if (champion?.Files is not { } files)
+        {
+            return null;
+        }
+
+        try
+        {
+            return load(files, ModelRegistry.Origin(name, champion.Version)).Item1;
+        }
+        catch (ModelPackageException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
+    private static string Unloadable(int? championVersion, string? problem) =>
+        problem is null ? "" : $"; the champion, version {championVersion}, cannot be loaded and is replaced ({problem})";
+
+    private static PromotionDecision DecideForecaster(int version, ForecastModel candidate, DateOnly testStart, int? championVersion, ForecastModel? champion, string? championProblem, SidcFile data)
     {
         var range = new DateRange(testStart, data.Series.LastDate);
         ForecastModel[] models = champion is null ? [candidate] : [candidate, champion];
@@ -140,13 +192,13 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
             $"on {days:N0} test days {range}: RMSE {rmse[0]:0.000}{(championRmse is double c ? $" against the champion's {c:0.000} (version {championVersion})" : "")} and persistence's {persistence:0.000}");
         bool beatsPersistence = rmse[0] < persistence;
         bool beatsChampion = championRmse is null || rmse[0] < championRmse;
-        string reason = beatsPersistence && beatsChampion ? $"better {figures}"
+        string reason = beatsPersistence && beatsChampion ? $"better {figures}{Unloadable(championVersion, championProblem)}"
             : !beatsPersistence ? $"not better than persistence {figures}"
             : $"not better than the champion {figures}";
         return new PromotionDecision(ModelKinds.Sunspots, version, beatsPersistence && beatsChampion, championVersion, rmse[0], championRmse, persistence, reason);
     }
 
-    private static PromotionDecision DecideClassifier(int version, CarColourModel candidate, int? championVersion, CarColourModel? champion, int maxLength)
+    private static PromotionDecision DecideClassifier(int version, CarColourModel candidate, int? championVersion, CarColourModel? champion, string? championProblem, int maxLength)
     {
         double candidateAccuracy = CarColourTrainer.EnumerationAccuracy(candidate, maxLength).Accuracy;
         double? championAccuracy = champion is null ? null : CarColourTrainer.EnumerationAccuracy(champion, maxLength).Accuracy;
@@ -154,8 +206,11 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         string figures = string.Create(CultureInfo.InvariantCulture,
             $"accuracy {candidateAccuracy:P3} on every single-car sequence of lengths 1..{maxLength}{(championAccuracy is double c ? $" against the champion's {c:P3} (version {championVersion})" : "")}");
         return new PromotionDecision(ModelKinds.Cars, version, promoted, championVersion, candidateAccuracy, championAccuracy, null,
-            promoted ? $"better: {figures}" : $"not better than the champion: {figures}");
+            promoted ? $"better: {figures}{Unloadable(championVersion, championProblem)}" : $"not better than the champion: {figures}");
     }
+
+    /// <summary>The champion's package as read for a decision: its files, or why they could not be read.</summary>
+    private sealed record ChampionPackage(int Version, PackageFiles? Files, string? Problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Model} version {Version}: promoted {Promoted} (candidate {CandidateScore}, champion {ChampionScore}): {Reason}")]
     private partial void LogDecision(string model, int version, bool promoted, double candidateScore, double? championScore, string reason);

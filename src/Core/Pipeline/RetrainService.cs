@@ -10,26 +10,72 @@ using SunspotForecaster.Core.Training;
 namespace SunspotForecaster.Core.Pipeline;
 
 /// <summary>
-/// Carries out a retrain request: decides from stored state whether the work is already done,
-/// takes the model's trainer lease, trains with the engine within the budget, registers the new
-/// version and applies the promotion policy.
+/// Carries out a retrain request: decides from stored state whether the work is already done (and
+/// finishes the promotion decision of a version a crash left undecided), takes the model's trainer
+/// lease, trains within the budget (stopping if the lease is lost), registers the new version from
+/// memory and applies the promotion policy to the model still in memory.
 /// </summary>
 public sealed partial class RetrainService(
     RawDataStore rawData,
     ModelRegistry registry,
     PromotionService promotion,
+    RetrainQueue queue,
     BlobServiceClient blobs,
     IOptions<StorageOptions> storage,
+    IOptions<TrainingOptions> training,
     TrainingSettings settings,
+    TimeProvider clock,
     ILogger<RetrainService> logger)
 {
+    // Past the other trainer's budget: its registration and promotion take seconds more.
+    private static readonly TimeSpan FinishingMargin = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The queue's work: reads the message and retrains. A message that can never succeed is
+    /// <see cref="RetrainOutcome.Dropped"/> with the reason. A busy model, or a lease lost while
+    /// training, sends the message again, invisible until the other trainer can have finished, and
+    /// completes this one: it never counts towards the poison queue and is never lost. Any other
+    /// failure throws, so the host delivers the message again.
+    /// </summary>
+    public async Task<RetrainResult> HandleMessageAsync(string message, CancellationToken cancellationToken)
+    {
+        RetrainRequest request;
+        try
+        {
+            request = RetrainRequest.Parse(message);
+        }
+        catch (FormatException e)
+        {
+            return new RetrainResult(RetrainOutcome.Dropped, null, null, e.Message);
+        }
+
+        RetrainResult result;
+        try
+        {
+            result = await RetrainAsync(request, progress: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            return new RetrainResult(RetrainOutcome.Dropped, null, null, e.Message);
+        }
+
+        if (result.RetryAfter is TimeSpan delay)
+        {
+            await queue.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(request, cancellationToken, delay).ConfigureAwait(false);
+            LogRequeued(request.Model, result.Outcome, delay);
+        }
+
+        return result;
+    }
+
     /// <exception cref="FormatException">The request can never succeed (its data are missing or do not match it).</exception>
     public async Task<RetrainResult> RetrainAsync(RetrainRequest request, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         await registry.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         SidcFile? data = null;
-        if (request.Model == ForecasterPackage.Kind)
+        if (request.Model == ModelKinds.Sunspots)
         {
             try
             {
@@ -50,45 +96,114 @@ public sealed partial class RetrainService(
         string dataKey = data?.Sha256 ?? ModelRegistry.NoData;
         if (await registry.FindTrainedAsync(request.Model, dataKey, fingerprint, cancellationToken).ConfigureAwait(false) is { } done)
         {
-            LogAlreadyDone(request.Model, done.Version);
-            return new RetrainResult(RetrainOutcome.AlreadyDone, done, null, $"version {done.Version} was trained from the same data and settings");
+            return await AlreadyDoneAsync(done, data, cancellationToken).ConfigureAwait(false);
         }
 
-        await using TrainerLease? lease = await TrainerLease.TryAcquireAsync(blobs, storage, request.Model, cancellationToken).ConfigureAwait(false);
+        TimeSpan leaseDuration = TimeSpan.FromSeconds(training.Value.LeaseSeconds);
+        await using TrainerLease? lease = await TrainerLease.TryAcquireAsync(blobs, storage, request.Model, leaseDuration, clock, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
-            return new RetrainResult(RetrainOutcome.Busy, null, null, $"another trainer holds the lease of '{request.Model}'");
+            TimeSpan wait = await UntilOtherTrainerCanHaveFinishedAsync(request.Model, cancellationToken).ConfigureAwait(false);
+            return new RetrainResult(RetrainOutcome.Busy, null, null, $"another trainer holds the lease of '{request.Model}'; trying again in {wait.TotalMinutes:0} minutes", wait);
         }
 
         // Another trainer may have finished this very work while we waited for the lease.
         if (await registry.FindTrainedAsync(request.Model, dataKey, fingerprint, cancellationToken).ConfigureAwait(false) is { } meanwhile)
         {
-            return new RetrainResult(RetrainOutcome.AlreadyDone, meanwhile, null, $"version {meanwhile.Version} was trained from the same data and settings");
+            return await AlreadyDoneAsync(meanwhile, data, cancellationToken).ConfigureAwait(false);
         }
 
-        // Trained, packed and registered from memory; the decision scores the model in memory too.
-        if (data is not null)
+        using var whileLeased = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        try
         {
-            TrainedForecaster trained = ForecasterTrainer.Train(data.Series, settings.Forecaster, progress, cancellationToken);
-            using (trained.Model)
-            {
-                ModelVersion version = await registry.RegisterAsync(request.Model, ForecasterPackage.Pack(trained, data.Sha256).Files, fingerprint, cancellationToken).ConfigureAwait(false);
-                PromotionDecision decision = await promotion.ConsiderForecasterAsync(version.Version, trained.Model, trained.Data.Split.Test.Start, data, cancellationToken).ConfigureAwait(false);
-                return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
-            }
+            // Trained, packed and registered from memory; the decision scores the model in memory too.
+            return data is not null
+                ? await TrainForecasterAsync(data, fingerprint, lease, progress, whileLeased.Token).ConfigureAwait(false)
+                : await TrainCarsAsync(fingerprint, lease, progress, whileLeased.Token).ConfigureAwait(false);
         }
-        else
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            TrainedCarColourModel trained = CarColourTrainer.Train(settings.Cars, progress: progress, cancellationToken: cancellationToken);
-            using (trained.Model)
-            {
-                ModelVersion version = await registry.RegisterAsync(request.Model, ClassifierPackage.Pack(trained).Files, fingerprint, cancellationToken).ConfigureAwait(false);
-                PromotionDecision decision = await promotion.ConsiderClassifierAsync(version.Version, trained.Model, cancellationToken).ConfigureAwait(false);
-                return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
-            }
+            return LeaseLost(request.Model, lease);
         }
+    }
+
+    private async Task<RetrainResult> TrainForecasterAsync(SidcFile data, string fingerprint, TrainerLease lease, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    {
+        TrainedForecaster trained = ForecasterTrainer.Train(data.Series, settings.Forecaster, progress, cancellationToken);
+        using (trained.Model)
+        {
+            if (lease.Lost.IsCancellationRequested)
+            {
+                return LeaseLost(ModelKinds.Sunspots, lease);
+            }
+
+            ModelVersion version = await registry.RegisterAsync(ModelKinds.Sunspots, ForecasterPackage.Pack(trained, data.Sha256).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            PromotionDecision decision = await promotion.ConsiderForecasterAsync(version.Version, trained.Model, trained.Data.Split.Test.Start, data, cancellationToken).ConfigureAwait(false);
+            return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
+        }
+    }
+
+    private async Task<RetrainResult> TrainCarsAsync(string fingerprint, TrainerLease lease, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    {
+        TrainedCarColourModel trained = CarColourTrainer.Train(settings.Cars, progress: progress, cancellationToken: cancellationToken);
+        using (trained.Model)
+        {
+            if (lease.Lost.IsCancellationRequested)
+            {
+                return LeaseLost(ModelKinds.Cars, lease);
+            }
+
+            ModelVersion version = await registry.RegisterAsync(ModelKinds.Cars, ClassifierPackage.Pack(trained).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            PromotionDecision decision = await promotion.ConsiderClassifierAsync(version.Version, trained.Model, cancellationToken).ConfigureAwait(false);
+            return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
+        }
+    }
+
+    /// <summary>
+    /// The work is done; but a crash between registering and deciding leaves a version undecided
+    /// for good unless a redelivered message finishes the decision, so that is done here.
+    /// </summary>
+    private async Task<RetrainResult> AlreadyDoneAsync(ModelVersion done, SidcFile? data, CancellationToken cancellationToken)
+    {
+        if (done.Status != ModelRegistry.StatusRegistered)
+        {
+            LogAlreadyDone(done.Name, done.Version);
+            return new RetrainResult(RetrainOutcome.AlreadyDone, done, null, $"version {done.Version} was trained from the same data and settings");
+        }
+
+        LogFinishingDecision(done.Name, done.Version);
+        PromotionDecision decision = await promotion.ConsiderAsync(done.Name, done.Version, data, cancellationToken).ConfigureAwait(false);
+        return new RetrainResult(RetrainOutcome.AlreadyDone, done, decision, $"version {done.Version} was trained from the same data and settings but left undecided; decided now: {decision.Reason}");
+    }
+
+    private RetrainResult LeaseLost(string model, TrainerLease lease)
+    {
+        LogLeaseLost(model, lease.RenewalFailure?.Message);
+        TimeSpan wait = Budget + FinishingMargin;
+        return new RetrainResult(RetrainOutcome.LeaseLost, null, null,
+            $"the trainer lease of '{model}' was lost while training ({lease.RenewalFailure?.Message}); nothing was registered; trying again in {wait.TotalMinutes:0} minutes", wait);
+    }
+
+    private TimeSpan Budget => TimeSpan.FromMinutes(training.Value.BudgetMinutes);
+
+    // Until the holder's budget (and a margin) has run out: it cannot train longer than that.
+    private async Task<TimeSpan> UntilOtherTrainerCanHaveFinishedAsync(string model, CancellationToken cancellationToken)
+    {
+        TimeSpan longest = Budget + FinishingMargin;
+        DateTimeOffset? started = await TrainerLease.HolderStartedAtAsync(blobs, storage, model, cancellationToken).ConfigureAwait(false);
+        TimeSpan left = started is DateTimeOffset s ? s + longest - clock.GetUtcNow() : longest;
+        return left < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : left > longest ? longest : left;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: version {Version} was trained from the same data and settings; nothing to do")]
     private partial void LogAlreadyDone(string model, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: version {Version} was registered but never decided (a crash?); deciding now")]
+    private partial void LogFinishingDecision(string model, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: the trainer lease was lost while training ({Problem}); nothing registered")]
+    private partial void LogLeaseLost(string model, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model}: {Outcome}; the message comes back in {Delay}")]
+    private partial void LogRequeued(string model, RetrainOutcome outcome, TimeSpan delay);
 }

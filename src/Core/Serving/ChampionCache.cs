@@ -12,8 +12,9 @@ namespace SunspotForecaster.Core.Serving;
 /// The champions a serving instance answers with. Each is loaded once and kept; every
 /// <see cref="ServingOptions.ChampionRefreshSeconds"/> the alias row is read (its ETag, not the
 /// package), and a new champion is loaded beside the old one and swapped in atomically, so every
-/// answer comes from one consistent version. The replaced model is released after a grace period,
-/// once answers already under way with it have finished.
+/// answer comes from one consistent version. A new champion that cannot be loaded does not replace
+/// the last one that did: that one keeps serving, the problem is reported, and loading is tried
+/// again at the next refresh. A replaced model is freed once no answer holds it.
 /// </summary>
 public sealed partial class ChampionCache(
     ModelAliases aliases,
@@ -22,55 +23,100 @@ public sealed partial class ChampionCache(
     TimeProvider clock,
     ILogger<ChampionCache> logger) : IDisposable
 {
-    private readonly Slot<ForecastModel> _forecaster = new(ForecasterPackage.Kind, ForecasterPackage.Load);
-    private readonly Slot<CarColourModel> _classifier = new(ClassifierPackage.Kind, ClassifierPackage.Load);
+    private readonly Slot<ForecastModel> _forecaster = new(ModelKinds.Sunspots, ForecasterPackage.Load);
+    private readonly Slot<CarColourModel> _classifier = new(ModelKinds.Cars, ClassifierPackage.Load);
 
-    public Task<ChampionState<ForecastModel>> GetForecasterAsync(CancellationToken cancellationToken) => GetAsync(_forecaster, cancellationToken);
+    /// <summary>The forecaster to answer with, held until the handle is disposed.</summary>
+    public Task<ChampionHandle<ForecastModel>> AcquireForecasterAsync(CancellationToken cancellationToken) => AcquireAsync(_forecaster, cancellationToken);
 
-    public Task<ChampionState<CarColourModel>> GetClassifierAsync(CancellationToken cancellationToken) => GetAsync(_classifier, cancellationToken);
+    /// <summary>The classifier to answer with, held until the handle is disposed.</summary>
+    public Task<ChampionHandle<CarColourModel>> AcquireClassifierAsync(CancellationToken cancellationToken) => AcquireAsync(_classifier, cancellationToken);
 
-    private async Task<ChampionState<TModel>> GetAsync<TModel>(Slot<TModel> slot, CancellationToken cancellationToken)
+    /// <summary>What this instance serves for <paramref name="name"/> (refreshed as an answer would refresh it).</summary>
+    public async Task<ServingState> StateAsync(string name, CancellationToken cancellationToken)
+    {
+        if (name == ModelKinds.Sunspots)
+        {
+            using ChampionHandle<ForecastModel> forecaster = await AcquireForecasterAsync(cancellationToken).ConfigureAwait(false);
+            return new ServingState(forecaster.Served?.Version, forecaster.Problem);
+        }
+
+        using ChampionHandle<CarColourModel> classifier = await AcquireClassifierAsync(cancellationToken).ConfigureAwait(false);
+        return new ServingState(classifier.Served?.Version, classifier.Problem);
+    }
+
+    private async Task<ChampionHandle<TModel>> AcquireAsync<TModel>(Slot<TModel> slot, CancellationToken cancellationToken)
+        where TModel : class, IDisposable
+    {
+        while (true)
+        {
+            Slot<TModel>.Snapshot snapshot = await CurrentAsync(slot, cancellationToken).ConfigureAwait(false);
+            if (snapshot.Model is null)
+            {
+                return new ChampionHandle<TModel>(null, snapshot.Exists, snapshot.Problem);
+            }
+
+            if (snapshot.Model.TryAcquire())
+            {
+                return new ChampionHandle<TModel>(snapshot.Model, snapshot.Exists, snapshot.Problem);
+            }
+
+            // Swapped out and freed between the read and the acquire: read again.
+        }
+    }
+
+    private async Task<Slot<TModel>.Snapshot> CurrentAsync<TModel>(Slot<TModel> slot, CancellationToken cancellationToken)
         where TModel : class, IDisposable
     {
         Slot<TModel>.Snapshot current = slot.Current;
-        if (current.CheckedAt is DateTimeOffset checkedAt && clock.GetUtcNow() - checkedAt < TimeSpan.FromSeconds(options.Value.ChampionRefreshSeconds))
+        if (IsFresh(current))
         {
-            return current.State;
+            return current;
         }
 
         await slot.Refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             current = slot.Current;
-            if (current.CheckedAt is DateTimeOffset again && clock.GetUtcNow() - again < TimeSpan.FromSeconds(options.Value.ChampionRefreshSeconds))
+            if (IsFresh(current))
             {
-                return current.State;
+                return current;
             }
 
             Champion? champion = await aliases.GetChampionAsync(slot.Name, cancellationToken).ConfigureAwait(false);
             Slot<TModel>.Snapshot next;
             if (champion is null)
             {
-                next = new(new ChampionState<TModel>(null, false, null), null, clock.GetUtcNow());
+                next = new(null, null, Exists: false, Problem: null, clock.GetUtcNow());
             }
-            else if (current.ETag == champion.ETag && current.State.Served is not null)
+            else if (current.Model?.Served.Version == champion.Version && current.ETag == champion.ETag)
             {
                 next = current with { CheckedAt = clock.GetUtcNow() };
             }
+            else if (current.Model?.Served.Version == champion.Version)
+            {
+                next = current with { ETag = champion.ETag, Problem = null, CheckedAt = clock.GetUtcNow() };
+            }
             else
             {
-                next = new(await LoadAsync(slot, champion, cancellationToken).ConfigureAwait(false), champion.ETag, clock.GetUtcNow());
+                (SharedModel<TModel>? loaded, string? problem) = await LoadAsync(slot, champion, cancellationToken).ConfigureAwait(false);
+                next = loaded is not null
+                    ? new(loaded, champion.ETag, Exists: true, Problem: null, clock.GetUtcNow())
+                    : current with
+                    {
+                        Exists = true,
+                        Problem = current.Model is { } kept ? $"{problem}; serving version {kept.Served.Version}, the last champion that loaded" : problem,
+                        CheckedAt = clock.GetUtcNow(),
+                    };
             }
 
             slot.Current = next;
-            if (!ReferenceEquals(current.State.Served?.Model, next.State.Served?.Model) && current.State.Served is { } replaced)
+            if (current.Model is { } replaced && !ReferenceEquals(replaced, next.Model))
             {
-                // Answers under way may still hold the old model: release it once they are done.
-                _ = Task.Delay(TimeSpan.FromSeconds(Math.Max(30, 2 * options.Value.ChampionRefreshSeconds)), CancellationToken.None)
-                    .ContinueWith(_ => replaced.Model.Dispose(), TaskScheduler.Default);
+                replaced.Release();
             }
 
-            return next.State;
+            return next;
         }
         finally
         {
@@ -78,7 +124,11 @@ public sealed partial class ChampionCache(
         }
     }
 
-    private async Task<ChampionState<TModel>> LoadAsync<TModel>(Slot<TModel> slot, Champion champion, CancellationToken cancellationToken)
+    private bool IsFresh<TModel>(Slot<TModel>.Snapshot snapshot)
+        where TModel : class, IDisposable =>
+        snapshot.CheckedAt is DateTimeOffset checkedAt && clock.GetUtcNow() - checkedAt < TimeSpan.FromSeconds(options.Value.ChampionRefreshSeconds);
+
+    private async Task<(SharedModel<TModel>? Model, string? Problem)> LoadAsync<TModel>(Slot<TModel> slot, Champion champion, CancellationToken cancellationToken)
         where TModel : class, IDisposable
     {
         try
@@ -86,19 +136,19 @@ public sealed partial class ChampionCache(
             (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(slot.Name, champion.Version, cancellationToken).ConfigureAwait(false);
             (TModel model, ModelManifest manifest) = slot.Load(files, ModelRegistry.Origin(slot.Name, champion.Version));
             LogLoaded(slot.Name, champion.Version);
-            return new ChampionState<TModel>(new ServedModel<TModel>(slot.Name, champion.Version, model, manifest), true, null);
+            return (new SharedModel<TModel>(new ServedModel<TModel>(slot.Name, champion.Version, model, manifest)), null);
         }
         catch (Exception e) when (e is ModelPackageException or RequestFailedException or KeyNotFoundException)
         {
             LogUnloadable(slot.Name, champion.Version, e.Message);
-            return new ChampionState<TModel>(null, true, $"the champion, {slot.Name} version {champion.Version}, cannot be loaded: {e.Message}");
+            return (null, $"the champion, {slot.Name} version {champion.Version}, cannot be loaded: {e.Message}");
         }
     }
 
     public void Dispose()
     {
-        _forecaster.Current.State.Served?.Model.Dispose();
-        _classifier.Current.State.Served?.Model.Dispose();
+        _forecaster.Current.Model?.Release();
+        _classifier.Current.Model?.Release();
         _forecaster.Refreshing.Dispose();
         _classifier.Refreshing.Dispose();
     }
@@ -112,7 +162,7 @@ public sealed partial class ChampionCache(
     private sealed class Slot<TModel>(string name, Func<PackageFiles, string, (TModel, ModelManifest)> load)
         where TModel : class, IDisposable
     {
-        private volatile Snapshot _current = new(new ChampionState<TModel>(null, false, null), null, null);
+        private volatile Snapshot _current = new(null, null, Exists: false, Problem: null, CheckedAt: null);
 
         public string Name { get; } = name;
 
@@ -127,6 +177,7 @@ public sealed partial class ChampionCache(
             set => _current = value;
         }
 
-        public sealed record Snapshot(ChampionState<TModel> State, ETag? ETag, DateTimeOffset? CheckedAt);
+        /// <summary>The served model (null: none loaded), the ETag of the alias it came from, and the problem with the promoted one.</summary>
+        public sealed record Snapshot(SharedModel<TModel>? Model, ETag? ETag, bool Exists, string? Problem, DateTimeOffset? CheckedAt);
     }
 }

@@ -10,10 +10,10 @@ public sealed class ClassificationService(ChampionCache champions)
     public async Task<CarColourAnswer> ClassifyAsync(IReadOnlyList<int> sequence, CancellationToken cancellationToken)
     {
         CarColourSequences.Validate(sequence);
-        ChampionState<CarColourModel> state = await champions.GetClassifierAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Served is not { } served)
+        using ChampionHandle<CarColourModel> champion = await champions.AcquireClassifierAsync(cancellationToken).ConfigureAwait(false);
+        if (champion.Served is not { } served)
         {
-            throw new NotReadyException(state.Problem ?? "No car-colour model has been trained yet.");
+            throw new NotReadyException(champion.Problem ?? "No car-colour model has been trained yet.");
         }
 
         CarColourPrediction prediction = served.Model.Classify(sequence);

@@ -15,37 +15,55 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile DataSnapshot? _data;
 
+    /// <summary>
+    /// Forecasts the <paramref name="days"/> days after the last observed day of the current file.
+    /// When no model can answer — the champion cannot be loaded, or the data do not give it the days
+    /// it needs — persistence answers, flagged as a fallback with the reason.
+    /// </summary>
     /// <exception cref="NotReadyException">No data or no model yet.</exception>
     public async Task<SunspotForecast> FromLatestDataAsync(int days, CancellationToken cancellationToken)
     {
         SunspotSeries series = await LatestSeriesAsync(cancellationToken).ConfigureAwait(false);
-        ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
-        int last = series.Count - 1;
-        var lastObservation = new LastObservation(series.LastDate, series.Values[last], series.Provisional[last]);
-        if (state.Served is { } served)
+        LastObservation lastObservation = SunspotForecast.LastObservationOf(series)
+            ?? throw new NotReadyException("The current SIDC file holds no day with an observation.");
+        using ChampionHandle<ForecastModel> champion = await champions.AcquireForecasterAsync(cancellationToken).ConfigureAwait(false);
+        if (champion.Served is { } served)
         {
-            return SunspotForecast.FromSeries(served.Model, ModelSummary.Of(served.Manifest, served.Version), series, days);
+            try
+            {
+                return SunspotForecast.FromSeries(served.Model, ModelSummary.Of(served.Manifest, served.Version), series, days);
+            }
+            catch (ArgumentException e)
+            {
+                return SunspotForecast.Persistence(lastObservation, days, $"the champion cannot forecast from these data: {e.Message}");
+            }
         }
 
-        return state.Exists
-            ? SunspotForecast.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded")
+        return champion.Exists
+            ? SunspotForecast.Persistence(lastObservation, days, champion.Problem ?? "the champion cannot be loaded")
             : throw new NotReadyException("No sunspot model has been trained yet.");
     }
 
     /// <summary>Forecasts after the caller's values (oldest first), dated from <paramref name="lastDate"/> (default: yesterday, UTC).</summary>
-    /// <exception cref="ArgumentException">The history is too short or holds an impossible value.</exception>
+    /// <exception cref="ArgumentException">The history is too short or holds an impossible value, or <paramref name="lastDate"/> lies in the future (the exception names the parameter).</exception>
     public async Task<SunspotForecast> FromHistoryAsync(float[] history, int days, DateOnly? lastDate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
-        DateOnly date = lastDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        DateOnly date = lastDate ?? today.AddDays(-1);
+        if (date > today)
+        {
+            throw new ArgumentException($"{date:yyyy-MM-dd} lies after today ({today:yyyy-MM-dd}, UTC); the last value of a history cannot be from the future.", nameof(lastDate));
+        }
+
         var lastObservation = new LastObservation(date, history.Length > 0 ? history[^1] : float.NaN, Provisional: false);
-        ChampionState<ForecastModel> state = await champions.GetForecasterAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Served is { } served)
+        using ChampionHandle<ForecastModel> champion = await champions.AcquireForecasterAsync(cancellationToken).ConfigureAwait(false);
+        if (champion.Served is { } served)
         {
             return SunspotForecast.FromHistory(served.Model, ModelSummary.Of(served.Manifest, served.Version), history, lastObservation, days);
         }
 
-        if (!state.Exists)
+        if (!champion.Exists)
         {
             throw new NotReadyException("No sunspot model has been trained yet.");
         }
@@ -55,7 +73,7 @@ public sealed class ForecastService(ChampionCache champions, RawDataStore rawDat
             throw new ArgumentException("history must end with a sunspot number (finite, not negative).");
         }
 
-        return SunspotForecast.Persistence(lastObservation, days, state.Problem ?? "the champion cannot be loaded");
+        return SunspotForecast.Persistence(lastObservation, days, champion.Problem ?? "the champion cannot be loaded");
     }
 
     private async Task<SunspotSeries> LatestSeriesAsync(CancellationToken cancellationToken)

@@ -30,9 +30,13 @@ public sealed partial class ModelRegistry(
     public const string StatusRejected = "rejected";
     /// <summary>Made champion at some point (whether it still is, the champion alias says).</summary>
     public const string StatusPromoted = "promoted";
+
+    /// <summary>Shown, never stored: the row is there but a package file is gone, so the version cannot be served.</summary>
+    public const string StatusUnavailable = "unavailable";
     /// <summary>The data key of models trained from no data file (the car classifier).</summary>
     public const string NoData = "none";
     private const string CounterRowKey = "counter";
+    private const string ClaimPrefix = "queued-";
     private const int MaxAttempts = 50;
 
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.ModelsContainer);
@@ -182,6 +186,81 @@ public sealed partial class ModelRegistry(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Claims the right to queue the retrain of (<paramref name="name"/>, <paramref name="dataSha256"/>,
+    /// <paramref name="settingsSha256"/>): true for exactly one caller however many race (a row
+    /// written create-only), and again once a claim is older than <paramref name="lifetime"/> (its
+    /// message may have been lost; the one that takes it over updates the row with its ETag).
+    /// </summary>
+    public async Task<bool> TryClaimRetrainAsync(string name, string dataSha256, string settingsSha256, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        string rowKey = $"{ClaimPrefix}{dataSha256}-{settingsSha256}";
+        DateTimeOffset now = clock.GetUtcNow();
+        string claimId = Guid.NewGuid().ToString("N");
+        var claim = new TableEntity(name, rowKey) { ["ClaimedAt"] = now, ["ClaimId"] = claimId };
+        try
+        {
+            await Versions.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Claimed before: by another caller, or by this very insert, applied by the server
+            // before the client saw an error and retried (the claim id tells).
+        }
+
+        NullableResponse<TableEntity> existing = await Versions.GetEntityIfExistsAsync<TableEntity>(name, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue)
+        {
+            return false;
+        }
+
+        if (existing.Value!.GetString("ClaimId") == claimId)
+        {
+            return true;
+        }
+
+        if (now - (existing.Value.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue) < lifetime)
+        {
+            return false;
+        }
+
+        try
+        {
+            await Versions.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The registered versions of <paramref name="name"/>, each marked <see cref="StatusUnavailable"/> when a file of its package is gone.</summary>
+    public async Task<IReadOnlyList<ModelVersion>> ListWithPackagesAsync(string name, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ModelVersion> versions = await ListAsync(name, cancellationToken).ConfigureAwait(false);
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (BlobItem blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, name + "/", cancellationToken).ConfigureAwait(false))
+            {
+                files.Add(blob.Name);
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "ContainerNotFound")
+        {
+            // No package was ever uploaded.
+        }
+
+        return versions.Select(v =>
+        {
+            string[] missing = [.. new[] { ModelPackage.ManifestFileName, ModelPackage.WeightsFileName }.Where(f => !files.Contains(Prefix(name, v.Version) + f))];
+            return missing.Length == 0 ? v : v with { Status = StatusUnavailable, Reason = $"{string.Join(" and ", missing)} {(missing.Length == 1 ? "is" : "are")} missing: this version cannot be served" };
+        }).ToArray();
     }
 
     /// <summary>Deletes package blobs that have no registry row and are older than <paramref name="olderThan"/> (left by a crash mid-registration).</summary>

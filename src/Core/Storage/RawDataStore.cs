@@ -143,6 +143,13 @@ public sealed partial class RawDataStore(
             return new IngestResult(IngestOutcome.Invalid, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length, null, e.Message, null);
         }
 
+        DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (file.Series.LastDate > today)
+        {
+            return new IngestResult(IngestOutcome.Invalid, file.Sha256, file.Bytes, null,
+                $"SIDC file: its last day {file.Series.LastDate:yyyy-MM-dd} lies after today ({today:yyyy-MM-dd}, UTC); a file of observations cannot hold the future.", null);
+        }
+
         // latest.json may move between our read and our write (another instance ingesting): then
         // read it again and decide again.
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)

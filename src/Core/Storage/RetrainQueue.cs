@@ -13,9 +13,10 @@ public sealed class RetrainQueue(QueueServiceClient queues, IOptions<StorageOpti
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) => Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    public async Task EnqueueAsync(RetrainRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/>; with <paramref name="delay"/> it stays invisible that long.</summary>
+    public async Task EnqueueAsync(RetrainRequest request, CancellationToken cancellationToken, TimeSpan? delay = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await Queue.SendMessageAsync(request.ToJson(), cancellationToken).ConfigureAwait(false);
+        await Queue.SendMessageAsync(request.ToJson(), delay, timeToLive: null, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -58,7 +58,7 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
         }
         catch (ArgumentException e)
         {
-            return Problems.BadRequest("history", e.ForPeople());
+            return Problems.BadRequest(e.ParamName is "lastDate" or "days" ? e.ParamName : "history", e.ForPeople());
         }
         catch (NotReadyException e)
         {

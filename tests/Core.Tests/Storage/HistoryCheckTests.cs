@@ -28,16 +28,27 @@ public class HistoryCheckTests
     }
 
     [Fact]
-    public void A_file_up_to_one_percent_shorter_is_accepted_and_a_shorter_one_refused()
+    public void A_file_that_lost_even_its_last_day_is_refused_history_only_moves_forward()
     {
         SunspotSeries current = Series(1000);
 
-        Assert.Null(HistoryCheck.Objection(current, Series(990)));
-        string? objection = HistoryCheck.Objection(current, Series(989));
+        string? objection = HistoryCheck.Objection(current, Series(999));
 
         Assert.NotNull(objection);
-        Assert.Contains("989 days", objection);
-        Assert.Contains("more than 1% shorter", objection);
+        Assert.Contains($"ends on {Start.AddDays(998):yyyy-MM-dd}, before the current file's last day {Start.AddDays(999):yyyy-MM-dd}", objection);
+        Assert.Contains("lost the latest 1 days", objection);
+    }
+
+    [Fact]
+    public void A_file_that_lost_days_at_its_start_is_refused()
+    {
+        SunspotSeries current = Series(1000);
+        SunspotSeries later = SidcParser.Parse(new MemoryStream(new SidcCsvBuilder().StartingOn(Start.AddDays(10)).WithDays(1000).WithValues(i => (i + 10) % 150).BuildBytes()));
+
+        string? objection = HistoryCheck.Objection(current, later);
+
+        Assert.NotNull(objection);
+        Assert.Contains("lost 10 days of history", objection);
     }
 
     [Fact]

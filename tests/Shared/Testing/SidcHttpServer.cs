@@ -71,7 +71,9 @@ public sealed class SidcHttpServer : IDisposable
 
     /// <summary>
     /// How the next requests go wrong, one entry each: "500" (or any status), "hang" (never
-    /// answers), "cut" (sends half the body, then drops the connection); then normal answers again.
+    /// answers), "cut" (sends half the body, then drops the connection), "stall" (sends the headers
+    /// and a first part, then nothing, holding the connection open), "endless" (a chunked body
+    /// without Content-Length that never ends); then normal answers again.
     /// </summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Script { get; } = new();
 
@@ -98,6 +100,29 @@ public sealed class SidcHttpServer : IDisposable
                 context.Response.ContentLength64 = bytes.Length;
                 await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
                 await context.Response.OutputStream.FlushAsync();
+                context.Response.Abort();
+                return true;
+            case "stall":
+                context.Response.SendChunked = true;
+                await context.Response.OutputStream.WriteAsync(Encoding.ASCII.GetBytes(Body).AsMemory(0, 100));
+                await context.Response.OutputStream.FlushAsync();
+                _ = Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => context.Response.Abort(), TaskScheduler.Default);
+                return true;
+            case "endless":
+                context.Response.SendChunked = true;
+                byte[] row = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(SidcCsvBuilder.Row(new DateOnly(2000, 1, 1), 100, 5, 20, 1) + "\n", 2000)));
+                try
+                {
+                    while (!_stopping.IsCancellationRequested)
+                    {
+                        await context.Response.OutputStream.WriteAsync(row, _stopping.Token);
+                    }
+                }
+                catch (Exception e) when (e is HttpListenerException or IOException or OperationCanceledException or ObjectDisposedException)
+                {
+                    // The client hung up: what a bounded download does.
+                }
+
                 context.Response.Abort();
                 return true;
             default:

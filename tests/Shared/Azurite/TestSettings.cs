@@ -1,11 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using SunspotForecaster.Tests.Azurite;
 
-namespace SunspotForecaster.Functions.Tests;
+namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>App settings for a test: this Azurite, storage names of the test's own, and whatever the test adds.</summary>
-internal static class TestSettings
+public static class TestSettings
 {
     public static IConfiguration For(AzuriteFixture azurite, params (string Key, object Value)[] extra)
     {
