@@ -33,12 +33,16 @@ internal static class TrainCommand
         Option<int> patience = CommonOptions.WholeNumber("--patience", "Epochs without improvement before stopping.", defaults.Patience, 1, 10_000);
         Option<double> minDelta = CommonOptions.Number("--min-delta", "Smallest drop of the validation MSE that counts as improvement.", defaults.MinDelta, 0, 1e6);
         Option<int> seed = CommonOptions.WholeNumber("--seed", "Seed of the weights and the shuffling.", defaults.Seed, 0, int.MaxValue);
+        Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
+        Option<double> lrDecay = CommonOptions.Number("--lr-decay", "Multiply the learning rate by this after each epoch without improvement (1: constant).", defaults.LearningRateDecay, 0.01, 1);
+        Option<bool> weightedLoss = new("--noise-weighted-loss") { Description = "Weigh each day's squared error by 1 / (level + 10), the noise variance the intervals assume." };
+        Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads while training (results are reproducible per CPU and thread count).", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
         Option<int> budget = CommonOptions.WholeNumber("--budget-seconds", "Stop training after this many seconds, keeping the best epoch (0: no limit).", 0, 0, 86_400);
         Option<DirectoryInfo> output = CommonOptions.ModelDirectory("--out", "Folder to save the model package in (created or replaced).");
 
         var command = new Command("sunspots", "Train the next-day sunspot forecaster with early stopping on the validation years.")
         {
-            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, budget, output,
+            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, members, lrDecay, weightedLoss, threads, budget, output,
         };
         SplitOptionSet split = CommonOptions.SplitDates(command);
 
@@ -62,13 +66,17 @@ internal static class TrainCommand
                 Patience = parsed.GetValue(patience),
                 MinDelta = parsed.GetValue(minDelta),
                 Seed = parsed.GetValue(seed),
+                Members = parsed.GetValue(members),
+                LearningRateDecay = parsed.GetValue(lrDecay),
+                NoiseWeightedLoss = parsed.GetValue(weightedLoss),
+                Threads = parsed.GetValue(threads),
                 Budget = parsed.GetValue(budget) is > 0 and int seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Split = split.Read(parsed),
             };
 
             log.WriteLine($"Training {options.Cell.ToString().ToLowerInvariant()} (window {options.Window}, hidden {options.HiddenSize}) …");
             var progress = new SynchronousProgress<EpochProgress>(epoch => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch.Epoch,4}  train loss {epoch.TrainLoss,9:0.00000}  validation loss {epoch.ValidationLoss,9:0.000}  validation RMSE {epoch.ValidationMetric,7:0.000}  {epoch.Seconds,5:0.0} s{(epoch.Improved ? "  *" : "")}")));
+                $"{(epoch.Member > 1 ? $"member {epoch.Member,2} " : "")}epoch {epoch.Epoch,4}  train loss {epoch.TrainLoss,9:0.00000}  validation loss {epoch.ValidationLoss,9:0.000}  validation RMSE {epoch.ValidationMetric,7:0.000}  {epoch.Seconds,5:0.0} s{(epoch.Improved ? "  *" : "")}")));
             TrainedForecaster trained = ForecasterTrainer.Train(file.Series, options, progress, cancellationToken);
             using (trained.Model)
             {

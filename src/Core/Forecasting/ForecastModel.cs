@@ -13,15 +13,15 @@ namespace SunspotForecaster.Core.Forecasting;
 public sealed class ForecastModel : IDisposable
 {
     public const int MaxHorizon = 30;
-    private const int BatchSize = 4096;
+    internal const int BatchSize = 4096;
 
     /// <summary>How far back <see cref="WindowEndingAt"/> looks for a full window of observed days before a gap.</summary>
     public const int MaxGapLookback = 366;
 
-    private readonly RecurrentRegressor _network;
+    private readonly RegressorEnsemble _network;
     private readonly Lock _gate = new();
 
-    public ForecastModel(RecurrentRegressor network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
+    public ForecastModel(RegressorEnsemble network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
     {
         _network = network;
         _network.eval();
@@ -31,7 +31,11 @@ public sealed class ForecastModel : IDisposable
         Intervals = intervals;
     }
 
+    /// <summary>The shape of each member of the ensemble.</summary>
     public RegressorShape Shape { get; }
+
+    /// <summary>How many networks answer together (their forecasts averaged).</summary>
+    public int Members => _network.Count;
 
     public int Window { get; }
 
@@ -40,7 +44,7 @@ public sealed class ForecastModel : IDisposable
     /// <summary>Null only while the model is being calibrated after training.</summary>
     public PredictionIntervals? Intervals { get; internal set; }
 
-    internal RecurrentRegressor Network => _network;
+    internal RegressorEnsemble Network => _network;
 
     /// <summary>
     /// The <see cref="Window"/> daily values that end at <paramref name="end"/> in

@@ -1,6 +1,9 @@
 namespace SunspotForecaster.Core.Packaging;
 
-/// <summary>What rebuilds a sunspot model: its sizes, scaling and intervals, and how it was trained and scored.</summary>
+/// <summary>
+/// What rebuilds a sunspot model: its sizes (of each of its <see cref="Members"/> networks), scaling
+/// and intervals, and how it was trained and scored. Format 1 had no members: one network.
+/// </summary>
 public sealed record ForecasterDetails(
     string Cell,
     int Window,
@@ -13,4 +16,5 @@ public sealed record ForecasterDetails(
     TrainingRanges Ranges,
     TrainingDetails Training,
     ForecasterMetrics Metrics,
-    IntervalDetails Intervals);
+    IntervalDetails Intervals,
+    int Members = 1);

@@ -1,4 +1,14 @@
 namespace SunspotForecaster.Core.Packaging;
 
-/// <summary>The training settings of a sunspot model.</summary>
-public sealed record ForecasterHyperParameters(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, double? BudgetSeconds);
+/// <summary>The training settings of a sunspot model (format 1 had only those up to the budget).</summary>
+public sealed record ForecasterHyperParameters(
+    int BatchSize,
+    double LearningRate,
+    int MaxEpochs,
+    int Patience,
+    double MinDelta,
+    int Seed,
+    double? BudgetSeconds,
+    double LearningRateDecay = 1,
+    bool NoiseWeightedLoss = false,
+    int Threads = 1);

@@ -34,12 +34,14 @@ public static class ForecasterPackage
             Dropout: model.Shape.Dropout,
             DenseSize: model.Shape.DenseSize,
             Scaler: new ScalerDetails(model.Scaler.Mean, model.Scaler.StandardDeviation),
-            HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds),
+            HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds,
+                options.LearningRateDecay, options.NoiseWeightedLoss, options.Threads),
             Ranges: new TrainingRanges(Span(split.Train), Span(split.Validation), Span(split.Test)),
             Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
-            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles));
+            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
+            Members: model.Members);
 
         return ModelPackage.Pack(model.Network, weights => new ModelManifest
         {
@@ -59,7 +61,7 @@ public static class ForecasterPackage
     /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
     public static (ForecastModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
     {
-        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind, origin);
+        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind, origin, oldestFormat: 1);
         ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
         if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
         {
@@ -67,16 +69,19 @@ public static class ForecasterPackage
         }
 
         if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
-            || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon)
+            || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon
+            || details.Members is < 1 or > ForecasterTrainingOptions.MaxMembers || (manifest.FormatVersion == 1 && details.Members != 1))
         {
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
 
         var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
-        RecurrentRegressor network = shape.Create();
+        RecurrentRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(_ => shape.Create())];
+        var network = new RegressorEnsemble(members);
         try
         {
-            ModelPackage.LoadWeights(files, manifest, network, origin);
+            // Format 1 saved its one network alone: its weights' keys are a member's.
+            ModelPackage.LoadWeights(files, manifest, manifest.FormatVersion == 1 ? members[0] : network, origin);
         }
         catch
         {

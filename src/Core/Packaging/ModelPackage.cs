@@ -13,7 +13,11 @@ namespace SunspotForecaster.Core.Packaging;
 /// </summary>
 public static class ModelPackage
 {
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The format this code writes. 2: a sunspot package holds an ensemble ("members" in the
+    /// manifest, weights under "members.N."); format 1 held one network and still loads.
+    /// </summary>
+    public const int FormatVersion = 2;
     public const string ManifestFileName = "manifest.json";
     public const string WeightsFileName = "weights.bin";
 
@@ -43,9 +47,13 @@ public static class ModelPackage
         return (manifest, new PackageFiles(JsonSerializer.SerializeToUtf8Bytes(manifest, JsonOptions), weights));
     }
 
-    /// <summary>Reads and checks the manifest of <paramref name="files"/>; <paramref name="kind"/> is what the caller expects, <paramref name="origin"/> names the package in messages.</summary>
+    /// <summary>
+    /// Reads and checks the manifest of <paramref name="files"/>; <paramref name="kind"/> is what the
+    /// caller expects, <paramref name="origin"/> names the package in messages, and formats from
+    /// <paramref name="oldestFormat"/> to <see cref="FormatVersion"/> are accepted.
+    /// </summary>
     /// <exception cref="ModelPackageException">The manifest is unreadable, from another format, or of another kind.</exception>
-    public static ModelManifest ReadManifest(PackageFiles files, string kind, string origin)
+    public static ModelManifest ReadManifest(PackageFiles files, string kind, string origin, int oldestFormat = FormatVersion)
     {
         ArgumentNullException.ThrowIfNull(files);
         ModelManifest? manifest;
@@ -63,9 +71,10 @@ public static class ModelPackage
             throw new ModelPackageException($"The manifest of {origin} is empty.");
         }
 
-        if (manifest.FormatVersion != FormatVersion)
+        if (manifest.FormatVersion < oldestFormat || manifest.FormatVersion > FormatVersion)
         {
-            throw new ModelPackageException($"{origin} has package format {manifest.FormatVersion}; this version of sunspots reads format {FormatVersion}. Retrain the model or use the matching version.");
+            string readable = oldestFormat == FormatVersion ? $"format {FormatVersion}" : $"formats {oldestFormat} to {FormatVersion}";
+            throw new ModelPackageException($"{origin} has package format {manifest.FormatVersion}; this version of sunspots reads {readable}. Retrain the model or use the matching version.");
         }
 
         if (manifest.Kind != kind)

@@ -35,6 +35,22 @@ public sealed record ForecasterTrainingOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>Networks trained from different seeds whose forecasts are averaged.</summary>
+    public int Members { get; init; } = 1;
+
+    /// <summary>The learning rate is multiplied by this after each epoch that did not improve (1: constant).</summary>
+    public double LearningRateDecay { get; init; } = 1;
+
+    /// <summary>Weighs each day's squared error by the inverse of its noise variance (level + 10) instead of equally.</summary>
+    public bool NoiseWeightedLoss { get; init; }
+
+    /// <summary>
+    /// libtorch's intra-op threads while training. One: the networks are small, and a second
+    /// thread's synchronisation per operation cost more than it saved (README, "Training speed").
+    /// Results are deterministic for a given CPU and thread count.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Training stops (keeping the best epoch) once this much time has passed; null for no limit.</summary>
     public TimeSpan? Budget { get; init; }
 
@@ -46,6 +62,12 @@ public sealed record ForecasterTrainingOptions
     /// </summary>
     public string Fingerprint() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
         System.Text.Json.JsonSerializer.Serialize(this with { Budget = null }))));
+
+    /// <summary>Most networks in an ensemble: each costs a training and a share of every forecast.</summary>
+    public const int MaxMembers = 16;
+
+    /// <summary>More intra-op threads than any machine this runs on has cores.</summary>
+    public const int MaxThreads = 256;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
@@ -61,6 +83,9 @@ public sealed record ForecasterTrainingOptions
         Require(MaxEpochs is >= 1 and <= 100_000, "max epochs", "must be 1..100000");
         Require(Patience is >= 1 and <= 10_000, "patience", "must be at least 1");
         Require(MinDelta >= 0 && double.IsFinite(MinDelta), "min delta", "cannot be negative");
+        Require(Members is >= 1 and <= MaxMembers, "members", $"must be 1..{MaxMembers}");
+        Require(LearningRateDecay > 0 && LearningRateDecay <= 1, "learning rate decay", "must be above 0 and at most 1");
+        Require(Threads is >= 1 and <= MaxThreads, "threads", $"must be 1..{MaxThreads}");
         Require(Budget is null || Budget > TimeSpan.Zero, "budget", "must be positive");
     }
 

@@ -13,7 +13,9 @@ public static class ModelTrainer
 {
     /// <summary>Settings of one run of the loop.</summary>
     /// <param name="ClipGradientNorm">When set, gradients are rescaled to at most this L2 norm before each step.</param>
-    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null);
+    /// <param name="LearningRateDecay">The learning rate is multiplied by this after every epoch that did not improve (1: constant).</param>
+    /// <param name="Member">Reported with each epoch: which network of an ensemble trains.</param>
+    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null, double LearningRateDecay = 1, int Member = 1);
 
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="trainCount"/> examples.
@@ -85,8 +87,12 @@ public static class ModelTrainer
                     Release(best);
                     best = Snapshot(model);
                 }
+                else
+                {
+                    optimizer.LearningRate *= options.LearningRateDecay;
+                }
 
-                progress?.Report(new EpochProgress(epoch, lossSum.item<double>() / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart));
+                progress?.Report(new EpochProgress(epoch, lossSum.item<double>() / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart, options.Member));
                 if (stopping.ShouldStop)
                 {
                     reason = StopReason.EarlyStopping;
