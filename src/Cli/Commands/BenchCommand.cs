@@ -44,6 +44,7 @@ internal static class BenchCommand
                 long memoryBefore = Process.GetCurrentProcess().WorkingSet64;
                 log.WriteLine($"Timing {forecasts:N0} warm forecasts …");
                 var latencies = new double[forecasts];
+                long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 var total = Stopwatch.StartNew();
                 for (int i = 0; i < forecasts; i++)
                 {
@@ -54,6 +55,7 @@ internal static class BenchCommand
                 }
 
                 total.Stop();
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 GC.Collect();
                 using var process = Process.GetCurrentProcess();
                 long memoryAfter = process.WorkingSet64;
@@ -70,12 +72,15 @@ internal static class BenchCommand
                     Math.Round((memoryAfter - memoryBefore) / 1048576.0, 1),
                     model.Shape.Cell.ToString().ToLowerInvariant(),
                     model.Window,
-                    Environment.ProcessorCount);
+                    Environment.ProcessorCount,
+                    model.Members,
+                    Math.Round((double)allocated / forecasts, 1));
                 return CommandOutput.Write(parsed, result, (writer, r) => writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-                    {r.Forecasts:N0} warm next-day forecasts ({r.Cell}, {r.Window}-day window, {r.Processors} processors)
+                    {r.Forecasts:N0} warm next-day forecasts ({r.Cell} × {r.Members}, {r.Window}-day window, {r.Processors} processors)
                       latency p50            {r.P50Ms:0.000} ms
                       latency p99            {r.P99Ms:0.000} ms
                       forecasts per second   {r.ForecastsPerSecond:N0}
+                      allocated              {r.AllocatedBytesPerForecast:N0} bytes per forecast (managed, this thread)
                       cold start to first    {r.ColdStartMs:N0} ms (process start to the first forecast)
                       peak working set       {r.PeakMemoryMb:N1} MB
                       working set            {r.MemoryAtFirstForecastMb:N1} MB at the first forecast, {r.MemoryAfterWarmupMb:N1} MB after the warm-up
@@ -88,5 +93,5 @@ internal static class BenchCommand
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    internal sealed record BenchResult(int Forecasts, double P50Ms, double P99Ms, double ForecastsPerSecond, double ColdStartMs, double PeakMemoryMb, double MemoryAtFirstForecastMb, double MemoryAfterWarmupMb, double MemoryGrowthMb, string Cell, int Window, int Processors);
+    internal sealed record BenchResult(int Forecasts, double P50Ms, double P99Ms, double ForecastsPerSecond, double ColdStartMs, double PeakMemoryMb, double MemoryAtFirstForecastMb, double MemoryAfterWarmupMb, double MemoryGrowthMb, string Cell, int Window, int Processors, int Members, double AllocatedBytesPerForecast);
 }

@@ -33,6 +33,7 @@ internal static class TrainCommand
         Option<int> patience = CommonOptions.WholeNumber("--patience", "Epochs without improvement before stopping.", defaults.Patience, 1, 10_000);
         Option<double> minDelta = CommonOptions.Number("--min-delta", "Smallest drop of the validation MSE that counts as improvement.", defaults.MinDelta, 0, 1e6);
         Option<int> seed = CommonOptions.WholeNumber("--seed", "Seed of the weights and the shuffling.", defaults.Seed, 0, int.MaxValue);
+        Option<bool> linearSkip = new("--linear-skip") { Description = "Add a linear term of the whole window to each network's output." };
         Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
         Option<double> lrDecay = CommonOptions.Number("--lr-decay", "Multiply the learning rate by this after each epoch without improvement (1: constant).", defaults.LearningRateDecay, 0.01, 1);
         Option<bool> weightedLoss = new("--noise-weighted-loss") { Description = "Weigh each day's squared error by 1 / (level + 10), the noise variance the intervals assume." };
@@ -42,7 +43,7 @@ internal static class TrainCommand
 
         var command = new Command("sunspots", "Train the next-day sunspot forecaster with early stopping on the validation years.")
         {
-            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, members, lrDecay, weightedLoss, threads, budget, output,
+            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, linearSkip, members, lrDecay, weightedLoss, threads, budget, output,
         };
         SplitOptionSet split = CommonOptions.SplitDates(command);
 
@@ -66,6 +67,7 @@ internal static class TrainCommand
                 Patience = parsed.GetValue(patience),
                 MinDelta = parsed.GetValue(minDelta),
                 Seed = parsed.GetValue(seed),
+                LinearSkip = parsed.GetValue(linearSkip),
                 Members = parsed.GetValue(members),
                 LearningRateDecay = parsed.GetValue(lrDecay),
                 NoiseWeightedLoss = parsed.GetValue(weightedLoss),

@@ -19,12 +19,16 @@ public sealed class ForecastModel : IDisposable
     public const int MaxGapLookback = 366;
 
     private readonly RegressorEnsemble _network;
+    private readonly ManagedEnsemble _single;
+    private readonly float[] _singleWindow;
     private readonly Lock _gate = new();
 
     public ForecastModel(RegressorEnsemble network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
     {
         _network = network;
         _network.eval();
+        _single = new ManagedEnsemble(network, shape, window);
+        _singleWindow = new float[window];
         Shape = shape;
         Window = window;
         Scaler = scaler;
@@ -122,17 +126,40 @@ public sealed class ForecastModel : IDisposable
             scaled[i] = Scaler.Scale(recent[i]);
         }
 
-        float[][] paths = PredictPaths(scaled, 1, days);
+        Span<float> path = stackalloc float[days];
+        PredictPath(scaled, path);
         PredictionIntervals intervals = Intervals ?? throw new InvalidOperationException("The model has no prediction intervals yet.");
         var forecasts = new ForecastDay[days];
         for (int lead = 1; lead <= days; lead++)
         {
-            float value = MathF.Max(0, paths[lead - 1][0]);
+            float value = MathF.Max(0, path[lead - 1]);
             (float lower, float upper) = intervals.Around(value, lead);
             forecasts[lead - 1] = new ForecastDay(lastDate.AddDays(lead), lead, value, lower, upper, intervals.Level);
         }
 
         return forecasts;
+    }
+
+    /// <summary>
+    /// The recursive forecasts of one scaled window, <paramref name="path"/>[h - 1] h days ahead, in
+    /// sunspot numbers: <see cref="PredictPaths"/> for a single window, stepped in managed code
+    /// (<see cref="ManagedEnsemble"/>) instead of through libtorch.
+    /// </summary>
+    private void PredictPath(ReadOnlySpan<float> scaledWindow, Span<float> path)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            Span<float> window = _singleWindow;
+            scaledWindow.CopyTo(window);
+            for (int h = 0; h < path.Length; h++)
+            {
+                float next = _single.Next(window);
+                path[h] = Scaler.Unscale(next);
+                window[1..].CopyTo(window);
+                window[^1] = next;
+            }
+        }
     }
 
     /// <summary>The next-day forecast of every window, in sunspot numbers.</summary>

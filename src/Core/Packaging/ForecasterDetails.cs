@@ -17,4 +17,5 @@ public sealed record ForecasterDetails(
     TrainingDetails Training,
     ForecasterMetrics Metrics,
     IntervalDetails Intervals,
-    int Members = 1);
+    int Members = 1,
+    bool LinearSkip = false);

@@ -41,7 +41,8 @@ public static class ForecasterPackage
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
             Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
-            Members: model.Members);
+            Members: model.Members,
+            LinearSkip: model.Shape.SkipWindow > 0);
 
         return ModelPackage.Pack(model.Network, weights => new ModelManifest
         {
@@ -75,7 +76,7 @@ public static class ForecasterPackage
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
 
-        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
+        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize, details.LinearSkip ? details.Window : 0);
         RecurrentRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(_ => shape.Create())];
         var network = new RegressorEnsemble(members);
         try

@@ -28,7 +28,7 @@ public static class ForecasterTrainer
         using IDisposable threads = TorchThreads.Use(options.Threads);
         PreparedSeries data = SeriesPreparation.Prepare(series, options.Split, options.Window);
 
-        var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize);
+        var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize, options.LinearSkip ? options.Window : 0);
         var clock = Stopwatch.StartNew();
         var members = new List<RecurrentRegressor>();
         var runs = new List<TrainingRun>();

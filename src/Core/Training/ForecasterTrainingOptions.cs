@@ -35,6 +35,9 @@ public sealed record ForecasterTrainingOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>Adds a linear term of the whole window to each network's output (an autoregression beside the recurrent layer).</summary>
+    public bool LinearSkip { get; init; }
+
     /// <summary>Networks trained from different seeds whose forecasts are averaged.</summary>
     public int Members { get; init; } = 1;
 

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using SunspotForecaster.Core.Forecasting;
 using SunspotForecaster.Core.Packaging;
 using SunspotForecaster.Core.Tests.Forecasting;
+using SunspotForecaster.Core.Tests.Training;
+using SunspotForecaster.Core.Training;
 using SunspotForecaster.Tests;
 using static TorchSharp.torch;
 
@@ -87,21 +89,64 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
 
         var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
         Assert.Contains("package format 0", error.Message);
-        Assert.Contains("reads format 1", error.Message);
+        Assert.Contains($"reads formats 1 to {ModelPackage.FormatVersion}", error.Message);
+        Assert.Contains("Retrain", error.Message);
+
+        EditManifest(m => m["formatVersion"] = ModelPackage.FormatVersion + 1);
+        Assert.Contains($"package format {ModelPackage.FormatVersion + 1}", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
     }
 
     [Fact]
-    public void A_package_of_format_one_written_by_an_earlier_build_still_loads()
+    public void A_package_of_format_one_with_its_single_network_still_loads_and_forecasts_the_same()
     {
-        // What an earlier build of format 1 wrote: no fields this build does not know, other code version.
+        // What format 1 wrote: one network's weights under its own keys, no "members", other code version.
         Save();
-        EditManifest(m => m["codeVersion"] = "0.0.1+earlier");
+        byte[] single;
+        using (var stream = new MemoryStream())
+        {
+            fixture.Trained.Model.Network[0].save(stream);
+            single = stream.ToArray();
+        }
+
+        File.WriteAllBytes(Path.Combine(PackageDirectory, "weights.bin"), single);
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 1;
+            m["codeVersion"] = "0.0.1+earlier";
+            m["forecaster"]!.AsObject().Remove("members");
+            m["weights"]!["bytes"] = single.Length;
+            m["weights"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(single));
+        });
+        float[] history = fixture.Series.Values[^30..].ToArray();
 
         (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
 
         using (loaded)
         {
             Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
+            Assert.Equal(1, loaded.Members);
+            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+        }
+    }
+
+    [Fact]
+    public void A_package_of_several_members_loads_back_to_the_same_forecasts()
+    {
+        TrainedForecaster trained = ForecasterTrainer.Train(fixture.Series, SyntheticData.TinyOptions with { MaxEpochs = 2, Members = 3 });
+        using (trained.Model)
+        {
+            ForecasterPackage.Save(trained, PackageDirectory, dataSha256: new string('b', 64));
+            float[] history = fixture.Series.Values[^30..].ToArray();
+
+            (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+            using (loaded)
+            {
+                Assert.Equal(3, manifest.Forecaster!.Members);
+                Assert.Equal(3, loaded.Members);
+                Assert.Equal(trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+                Assert.Equal(trained.Model.PredictNextDay(trained.Data.Test), loaded.PredictNextDay(trained.Data.Test));
+            }
         }
     }
 

@@ -1,0 +1,296 @@
+using System.Numerics;
+using SunspotForecaster.Core.Networks;
+using static TorchSharp.torch;
+
+namespace SunspotForecaster.Core.Forecasting;
+
+/// <summary>
+/// The next-day step of a <see cref="RegressorEnsemble"/> for one window, in managed code over a
+/// copy of the weights: the same equations as libtorch's LSTM, GRU and Elman RNN (gate orders
+/// i,f,g,o and r,z,n), the dense layers and the mean over the members. A single forecast through
+/// libtorch spent most of its time and its allocations on the native calls and their wrappers, one
+/// set per layer and time step; here it allocates nothing. Results agree with libtorch's to float
+/// rounding (the sums run in another order), not bit for bit. Not thread-safe: it keeps its scratch
+/// buffers, and <see cref="ForecastModel"/> calls it under its lock.
+/// </summary>
+internal sealed class ManagedEnsemble
+{
+    private readonly Member[] _members;
+    private readonly float[] _gates;
+    private readonly float[] _hiddenGates;
+    private readonly float[] _state;
+    private readonly float[] _cell;
+    private readonly float[] _sequence;
+    private readonly float[] _dense;
+
+    public ManagedEnsemble(RegressorEnsemble network, RegressorShape shape, int window)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(shape);
+        Shape = shape;
+        _members = [.. Enumerable.Range(0, network.Count).Select(i => new Member(network[i], shape))];
+        int gateRows = GateCount(shape.Cell) * shape.HiddenSize;
+        _gates = new float[gateRows];
+        _hiddenGates = new float[gateRows];
+        _state = new float[shape.HiddenSize];
+        _cell = new float[shape.HiddenSize];
+        _sequence = new float[window * shape.HiddenSize];
+        _dense = new float[shape.DenseSize];
+    }
+
+    public RegressorShape Shape { get; }
+
+    /// <summary>The ensemble's forecast (scaled) for the day after <paramref name="window"/> (scaled values, oldest first).</summary>
+    public float Next(ReadOnlySpan<float> window)
+    {
+        float sum = 0;
+        foreach (Member member in _members)
+        {
+            sum += NextOfMember(member, window);
+        }
+
+        return sum / _members.Length;
+    }
+
+    private float NextOfMember(Member member, ReadOnlySpan<float> window)
+    {
+        int hidden = Shape.HiddenSize;
+        int steps = window.Length;
+        for (int layer = 0; layer < member.Layers.Length; layer++)
+        {
+            Layer weights = member.Layers[layer];
+            int inputs = layer == 0 ? 1 : hidden;
+            Array.Clear(_state);
+            Array.Clear(_cell);
+            bool keepSequence = layer + 1 < member.Layers.Length;
+            for (int t = 0; t < steps; t++)
+            {
+                // The layer below's output at t (layer 0: the window's value), read before this
+                // layer's output at t overwrites it in _sequence.
+                ReadOnlySpan<float> input = layer == 0 ? window.Slice(t, 1) : _sequence.AsSpan(t * hidden, hidden);
+                Step(Shape.Cell, weights, input, inputs, hidden);
+                if (keepSequence)
+                {
+                    _state.CopyTo(_sequence.AsSpan(t * hidden, hidden));
+                }
+            }
+        }
+
+        // Dense(ReLU) then the output, added to the window's last value.
+        member.DenseBias.CopyTo(_dense.AsSpan());
+        for (int j = 0; j < hidden; j++)
+        {
+            Axpy(_state[j], member.DenseWeightsT.AsSpan(j * _dense.Length, _dense.Length), _dense);
+        }
+
+        float change = member.OutputBias;
+        for (int t = 0; t < member.SkipWeights.Length; t++)
+        {
+            change += member.SkipWeights[t] * window[t];
+        }
+
+        for (int k = 0; k < _dense.Length; k++)
+        {
+            change += MathF.Max(_dense[k], 0) * member.OutputWeights[k];
+        }
+
+        return window[^1] + change;
+    }
+
+    private void Step(RecurrentCell cell, Layer w, ReadOnlySpan<float> input, int inputs, int hidden)
+    {
+        Span<float> gates = _gates;
+        w.Bias.CopyTo(gates);
+        for (int k = 0; k < inputs; k++)
+        {
+            Axpy(input[k], w.InputWeightsT.AsSpan(k * gates.Length, gates.Length), gates);
+        }
+
+        Span<float> recurrentGates = cell == RecurrentCell.Gru ? _hiddenGates : gates;
+        if (cell == RecurrentCell.Gru)
+        {
+            w.HiddenBias.CopyTo(recurrentGates);
+        }
+
+        for (int j = 0; j < hidden; j++)
+        {
+            Axpy(_state[j], w.HiddenWeightsT.AsSpan(j * gates.Length, gates.Length), recurrentGates);
+        }
+
+        Span<float> state = _state;
+        switch (cell)
+        {
+            case RecurrentCell.Lstm:
+                Sigmoid(gates[..(2 * hidden)]);
+                Tanh(gates.Slice(2 * hidden, hidden));
+                Sigmoid(gates.Slice(3 * hidden, hidden));
+                for (int j = 0; j < hidden; j++)
+                {
+                    _cell[j] = gates[hidden + j] * _cell[j] + gates[j] * gates[2 * hidden + j];
+                    state[j] = _cell[j];
+                }
+
+                Tanh(state);
+                for (int j = 0; j < hidden; j++)
+                {
+                    state[j] *= gates[3 * hidden + j];
+                }
+
+                break;
+            case RecurrentCell.Gru:
+                for (int j = 0; j < 2 * hidden; j++)
+                {
+                    gates[j] += recurrentGates[j];
+                }
+
+                Sigmoid(gates[..(2 * hidden)]);
+                for (int j = 0; j < hidden; j++)
+                {
+                    gates[2 * hidden + j] += gates[j] * recurrentGates[2 * hidden + j];
+                }
+
+                Tanh(gates.Slice(2 * hidden, hidden));
+                for (int j = 0; j < hidden; j++)
+                {
+                    float update = gates[hidden + j];
+                    state[j] = (1 - update) * gates[2 * hidden + j] + update * state[j];
+                }
+
+                break;
+            default:
+                Tanh(gates[..hidden]);
+                gates[..hidden].CopyTo(state);
+                break;
+        }
+    }
+
+    private static int GateCount(RecurrentCell cell) => cell switch
+    {
+        RecurrentCell.Lstm => 4,
+        RecurrentCell.Gru => 3,
+        _ => 1,
+    };
+
+    // y += a·x
+    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<float>(a);
+            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.FusedMultiplyAdd(scale, new Vector<float>(x[i..]), new Vector<float>(y[i..])).CopyTo(y[i..]);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            y[i] = MathF.FusedMultiplyAdd(a, x[i], y[i]);
+        }
+    }
+
+    private static void Sigmoid(Span<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values[i..]);
+                (Vector<float>.One / (Vector<float>.One + Vector.Exp(-v))).CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = 1 / (1 + MathF.Exp(-values[i]));
+        }
+    }
+
+    private static void Tanh(Span<float> values)
+    {
+        // tanh(x) = 1 - 2 / (exp(2x) + 1): exact at both tails (exp overflows to infinity, giving 1).
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var two = new Vector<float>(2);
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values[i..]);
+                (Vector<float>.One - two / (Vector.Exp(two * v) + Vector<float>.One)).CopyTo(values[i..]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] = MathF.Tanh(values[i]);
+        }
+    }
+
+    /// <summary>One recurrent layer's weights, transposed so that a step adds whole rows (AXPY) instead of taking dot products.</summary>
+    private sealed record Layer(float[] InputWeightsT, float[] HiddenWeightsT, float[] Bias, float[] HiddenBias);
+
+    private sealed class Member
+    {
+        public Member(RecurrentRegressor network, RegressorShape shape)
+        {
+            Dictionary<string, float[]> p = [];
+            using (no_grad())
+            {
+                foreach ((string name, TorchSharp.Modules.Parameter parameter) in network.named_parameters())
+                {
+                    p[name[(name.LastIndexOf('.') + 1)..] + (name.StartsWith("recurrent.", StringComparison.Ordinal) ? "" : "@" + name[..name.IndexOf('.')])] = parameter.data<float>().ToArray();
+                }
+            }
+
+            int hidden = shape.HiddenSize;
+            int gates = GateCount(shape.Cell) * hidden;
+            Layers = new Layer[shape.Layers];
+            for (int l = 0; l < shape.Layers; l++)
+            {
+                int inputs = l == 0 ? 1 : hidden;
+                float[] inputBias = p[$"bias_ih_l{l}"];
+                float[] hiddenBias = p[$"bias_hh_l{l}"];
+
+                // The GRU's candidate gate needs its recurrent bias apart (it is multiplied by r);
+                // the other cells add the two biases once here.
+                float[] bias = shape.Cell == RecurrentCell.Gru ? inputBias : [.. inputBias.Zip(hiddenBias, (a, b) => a + b)];
+                Layers[l] = new Layer(Transpose(p[$"weight_ih_l{l}"], gates, inputs), Transpose(p[$"weight_hh_l{l}"], gates, hidden), bias, hiddenBias);
+            }
+
+            DenseWeightsT = Transpose(p["weight@dense"], shape.DenseSize, hidden);
+            DenseBias = p["bias@dense"];
+            OutputWeights = p["weight@output"];
+            OutputBias = p["bias@output"][0];
+            SkipWeights = p.GetValueOrDefault("weight@skip", []);
+        }
+
+        /// <summary>The linear skip term's weights over the window; empty without one.</summary>
+        public float[] SkipWeights { get; }
+
+        public Layer[] Layers { get; }
+
+        public float[] DenseWeightsT { get; }
+
+        public float[] DenseBias { get; }
+
+        public float[] OutputWeights { get; }
+
+        public float OutputBias { get; }
+
+        private static float[] Transpose(float[] rowMajor, int rows, int columns)
+        {
+            var transposed = new float[rowMajor.Length];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < columns; c++)
+                {
+                    transposed[c * rows + r] = rowMajor[r * columns + c];
+                }
+            }
+
+            return transposed;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Core.Tests.Training;
+using SunspotForecaster.Core.Training;
+using static TorchSharp.torch;
+
+namespace SunspotForecaster.Core.Tests.Forecasting;
+
+[Collection(TorchCollection.Name)]
+public class EnsembleTests
+{
+    [Fact]
+    public void An_ensemble_forecasts_the_mean_of_its_members()
+    {
+        TrainedForecaster trained = ForecasterTrainer.Train(SyntheticData.Series(), SyntheticData.TinyOptions with { MaxEpochs = 2, Members = 3 });
+
+        using (trained.Model)
+        {
+            ForecastModel model = trained.Model;
+            int count = trained.Data.Validation.Count;
+            float[] ensemble = model.PredictNextDay(trained.Data.Validation);
+            var mean = new float[count];
+            var first = new float[count];
+            using (no_grad())
+            {
+                using Tensor inputs = tensor(trained.Data.Validation.Inputs, [count, model.Window, 1]);
+                for (int m = 0; m < model.Members; m++)
+                {
+                    using Tensor member = model.Network[m].forward(inputs);
+                    float[] values = member.data<float>().ToArray();
+                    for (int i = 0; i < count; i++)
+                    {
+                        mean[i] += model.Scaler.Unscale(values[i]) / model.Members;
+                        first[i] = m == 0 ? model.Scaler.Unscale(values[i]) : first[i];
+                    }
+                }
+            }
+
+            Assert.Equal(3, model.Members);
+            Assert.Equal(3, trained.Run.Epochs / 2);
+
+            // Float rounding only: the mean is taken in scaled units there and in sunspot numbers here
+            // (values of order 100, float32 keeps about 7 digits).
+            Assert.All(Enumerable.Range(0, count), i => Assert.Equal(mean[i], ensemble[i], 0.01f));
+            Assert.True(Enumerable.Range(0, count).Any(i => Math.Abs(ensemble[i] - first[i]) > 0.1f), "the members should not all agree, or the test proves nothing");
+        }
+    }
+
+    [Fact]
+    public void The_first_member_is_the_seed_and_neighbouring_seeds_share_no_member()
+    {
+        int[] one = [.. ForecasterTrainer.MemberSeeds(1, 5)];
+        int[] two = [.. ForecasterTrainer.MemberSeeds(2, 5)];
+
+        Assert.Equal(1, one[0]);
+        Assert.Equal(5, one.Distinct().Count());
+        Assert.Empty(one.Intersect(two));
+    }
+}
