@@ -35,6 +35,8 @@ internal static class TrainCommand
         Option<int> seed = CommonOptions.WholeNumber("--seed", "Seed of the weights and the shuffling.", defaults.Seed, 0, int.MaxValue);
         Option<bool> linearSkip = new("--linear-skip") { Description = "Add a linear term of the whole window to each network's output." };
         Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
+        Option<int> memberConcurrency = CommonOptions.WholeNumber("--parallel-members", "Members trained at once, each on its own thread (the weights do not depend on it).", defaults.MemberConcurrency, 1, ForecasterTrainingOptions.MaxThreads);
+        Option<double> averageDecay = CommonOptions.Number("--weight-average", "Validate and keep an exponential moving average of the weights with this decay per step (0: off).", 0, 0, 0.99999);
         Option<double> lrDecay = CommonOptions.Number("--lr-decay", "Multiply the learning rate by this after each epoch without improvement (1: constant).", defaults.LearningRateDecay, 0.01, 1);
         Option<bool> weightedLoss = new("--noise-weighted-loss") { Description = "Weigh each day's squared error by 1 / (level + 10), the noise variance the intervals assume." };
         Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads while training (results are reproducible per CPU and thread count).", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
@@ -43,7 +45,7 @@ internal static class TrainCommand
 
         var command = new Command("sunspots", "Train the next-day sunspot forecaster with early stopping on the validation years.")
         {
-            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, linearSkip, members, lrDecay, weightedLoss, threads, budget, output,
+            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, linearSkip, members, memberConcurrency, averageDecay, lrDecay, weightedLoss, threads, budget, output,
         };
         SplitOptionSet split = CommonOptions.SplitDates(command);
 
@@ -69,6 +71,8 @@ internal static class TrainCommand
                 Seed = parsed.GetValue(seed),
                 LinearSkip = parsed.GetValue(linearSkip),
                 Members = parsed.GetValue(members),
+                MemberConcurrency = parsed.GetValue(memberConcurrency),
+                WeightAverageDecay = parsed.GetValue(averageDecay) is > 0 and double decay ? decay : null,
                 LearningRateDecay = parsed.GetValue(lrDecay),
                 NoiseWeightedLoss = parsed.GetValue(weightedLoss),
                 Threads = parsed.GetValue(threads),
@@ -94,7 +98,7 @@ internal static class TrainCommand
     {
         TestMetricsResult test = result.Metrics.Test;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-            {result.Cell} forecaster, {result.Window}-day windows: {result.Epochs} epochs (best {result.BestEpoch}, stopped by {result.StopReason}) in {result.TrainSeconds:0.0} s ({result.SecondsPerEpoch:0.00} s/epoch)
+            {result.Cell} forecaster ({result.Members} network{(result.Members == 1 ? "" : "s")}), {result.Window}-day windows: {result.Epochs} epochs (best {result.BestEpoch}, stopped by {result.StopReason}) in {result.TrainSeconds:0.0} s ({result.SecondsPerEpoch:0.00} s/epoch)
               samples            train {result.Samples.Train:N0}, validation {result.Samples.Validation:N0}, test {result.Samples.Test:N0}
               validation RMSE    {result.Metrics.Validation.Rmse:0.000}
               test RMSE          {test.Rmse:0.000}   (persistence {test.PersistenceRmse:0.000}, skill {test.Skill:0.0000})
@@ -108,6 +112,7 @@ internal static class TrainCommand
         string Model,
         string Cell,
         int Window,
+        int Members,
         int Epochs,
         int BestEpoch,
         bool StoppedEarly,
@@ -122,6 +127,7 @@ internal static class TrainCommand
             ForecasterPackage.Kind,
             trained.Options.Cell.ToString().ToLowerInvariant(),
             trained.Options.Window,
+            trained.Model.Members,
             trained.Run.Epochs,
             trained.Run.BestEpoch,
             trained.Run.StoppedEarly,

@@ -27,10 +27,14 @@ internal sealed class FlatAdam : IDisposable
     private readonly List<Slot> _slots = [];
     private long _step;
 
-    public FlatAdam(IEnumerable<Parameter> parameters, double learningRate)
+    private readonly double? _averageDecay;
+
+    /// <param name="averageDecay">When set, an exponential moving average of the weights is kept with this decay per step (see <see cref="UseAverage"/>).</param>
+    public FlatAdam(IEnumerable<Parameter> parameters, double learningRate, double? averageDecay = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         LearningRate = learningRate;
+        _averageDecay = averageDecay;
         List<Parameter> all = [.. parameters];
         List<Parameter> flat = [.. all.Where(p => p.numel() % FlatMultiple == 0)];
         using var noGrad = no_grad();
@@ -86,6 +90,52 @@ internal sealed class FlatAdam : IDisposable
             Tensor denominator = (slot.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
             slot.Values.addcdiv_(slot.ExpAvg, denominator, value: -stepSize);
         }
+
+        if (_averageDecay is double decay)
+        {
+            // The average starts at the first step's weights and its decay grows to the one asked
+            // for, so the starting weights do not linger in it (TensorFlow's ExponentialMovingAverage).
+            double weight = Math.Min(decay, (1.0 + _step) / (10.0 + _step));
+            foreach (Slot slot in _slots)
+            {
+                slot.Average ??= slot.Values.clone().DetachFromDisposeScope();
+                slot.Average.mul_(weight).add_(slot.Values, alpha: 1 - weight);
+            }
+        }
+    }
+
+    /// <summary>Puts the averaged weights in the parameters until the result is disposed (no-op without averaging or before the first step).</summary>
+    public IDisposable? UseAverage()
+    {
+        if (_averageDecay is null || _step == 0)
+        {
+            return null;
+        }
+
+        using var noGrad = no_grad();
+        var current = new List<Tensor>(_slots.Count);
+        foreach (Slot slot in _slots)
+        {
+            current.Add(slot.Values.clone().DetachFromDisposeScope());
+            slot.Values.copy_(slot.Average!);
+        }
+
+        return new Swap(_slots, current);
+    }
+
+    private sealed class Swap(List<Slot> slots, List<Tensor> current) : IDisposable
+    {
+        public void Dispose()
+        {
+            using var noGrad = no_grad();
+            for (int i = 0; i < slots.Count; i++)
+            {
+                slots[i].Values.copy_(current[i]);
+                current[i].Dispose();
+            }
+
+            current.Clear();
+        }
     }
 
     public void Dispose()
@@ -108,8 +158,11 @@ internal sealed class FlatAdam : IDisposable
 
         public Tensor ExpAvgSq { get; } = zeros_like(values).DetachFromDisposeScope();
 
+        public Tensor? Average { get; set; }
+
         public void Dispose()
         {
+            Average?.Dispose();
             Values.Dispose();
             Gradients.Dispose();
             ExpAvg.Dispose();

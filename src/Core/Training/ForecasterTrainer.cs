@@ -29,35 +29,42 @@ public static class ForecasterTrainer
         PreparedSeries data = SeriesPreparation.Prepare(series, options.Split, options.Window);
 
         var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize, options.LinearSkip ? options.Window : 0);
-        var clock = Stopwatch.StartNew();
-        var members = new List<RecurrentRegressor>();
-        var runs = new List<TrainingRun>();
+        int[] seeds = [.. MemberSeeds(options.Seed, options.Members)];
+        var networks = new RecurrentRegressor?[seeds.Length];
+        var runs = new TrainingRun?[seeds.Length];
         ForecastModel? model = null;
         try
         {
+            var clock = Stopwatch.StartNew();
             using (var samples = new TrainingSamples(data, options))
             {
-                foreach (int seed in MemberSeeds(options.Seed, options.Members))
+                IProgress<EpochProgress>? serialised = progress is null ? null : new SerialisedProgress(progress);
+                RunMembers(seeds.Length, options.MemberConcurrency, cancellationToken, (member, token) =>
                 {
                     TimeSpan? remaining = options.Budget - clock.Elapsed;
-                    if (members.Count > 0 && remaining <= TimeSpan.Zero)
+                    if (member > 0 && remaining <= TimeSpan.Zero)
                     {
-                        break; // the budget is spent: the ensemble is the members trained so far
+                        return; // the budget is spent: the ensemble is the members trained so far
                     }
 
+                    // libtorch keeps its thread count per thread: each worker sets its own.
+                    using IDisposable memberThreads = TorchThreads.Use(options.Threads);
                     RecurrentRegressor network = shape.Create();
-                    members.Add(network);
-                    SeededInitialisation.Apply(network, seed);
-                    runs.Add(Fit(network, samples, data, options, remaining, members.Count, progress, cancellationToken));
-                }
+                    networks[member] = network;
+                    SeededInitialisation.Apply(network, seeds[member]);
+                    runs[member] = Fit(network, samples, data, options, remaining, member + 1, serialised, token);
+                });
             }
 
+            RecurrentRegressor[] members = [.. networks.Where((n, i) => n is not null && runs[i] is not null).Select(n => n!)];
             model = new ForecastModel(new RegressorEnsemble(members), shape, options.Window, data.Scaler, intervals: null);
+            TrainingRun[] trained = [.. runs.Where(r => r is not null).Select(r => r!)];
+            double trainSeconds = clock.Elapsed.TotalSeconds;
             model.Intervals = PredictionIntervals.Fit(
                 ForecastEvaluator.ErrorsByHorizon(model, data.Validation, ForecastModel.MaxHorizon), IntervalLevel, IntervalScaleOffset);
             double validationRmse = Rmse(model.PredictNextDay(data.Validation), data.Validation);
             TestMetrics test = ForecastEvaluator.Evaluate(model, data.Test);
-            return new TrainedForecaster(model, options, data, TrainingRun.Combine(runs, validationRmse * validationRmse), validationRmse, test);
+            return new TrainedForecaster(model, options, data, TrainingRun.Combine(trained, validationRmse * validationRmse, trainSeconds), validationRmse, test);
         }
         catch
         {
@@ -67,11 +74,67 @@ public static class ForecasterTrainer
             }
             else
             {
-                members.ForEach(m => m.Dispose());
+                foreach (RecurrentRegressor? network in networks)
+                {
+                    network?.Dispose();
+                }
             }
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="train"/> for members 0..count-1 on up to <paramref name="concurrency"/>
+    /// threads of their own. Each member's work is independent and runs wholly on one thread, so the
+    /// weights do not depend on how many run at once. The first failure stops the others and is
+    /// rethrown as it was (a cancellation as <see cref="OperationCanceledException"/>).
+    /// </summary>
+    private static void RunMembers(int count, int concurrency, CancellationToken cancellationToken, Action<int, CancellationToken> train)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        int next = -1;
+        Exception? failure = null;
+        void Work()
+        {
+            int member;
+            while (!stop.IsCancellationRequested && (member = Interlocked.Increment(ref next)) < count)
+            {
+                try
+                {
+                    train(member, stop.Token);
+                }
+                catch (Exception e)
+                {
+                    // A member cancelled because another failed is not the failure to report.
+                    if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+                    {
+                        Interlocked.CompareExchange(ref failure, e, null);
+                    }
+
+                    stop.Cancel();
+                }
+            }
+        }
+
+        Thread[] workers = [.. Enumerable.Range(0, Math.Clamp(concurrency, 1, count) - 1).Select(_ => new Thread(Work) { IsBackground = true })];
+        foreach (Thread worker in workers)
+        {
+            worker.Start();
+        }
+
+        Work();
+        foreach (Thread worker in workers)
+        {
+            worker.Join();
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>
@@ -86,6 +149,20 @@ public static class ForecasterTrainer
         for (int i = 1; i < members; i++)
         {
             yield return random.Next();
+        }
+    }
+
+    /// <summary>Reports from one member at a time: members training at once share the caller's progress.</summary>
+    private sealed class SerialisedProgress(IProgress<EpochProgress> inner) : IProgress<EpochProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(EpochProgress value)
+        {
+            lock (_gate)
+            {
+                inner.Report(value);
+            }
         }
     }
 
@@ -105,7 +182,7 @@ public static class ForecasterTrainer
             indices => samples.Loss(network, indices),
             Validate,
             new ModelTrainer.LoopOptions(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, budget,
-                LearningRateDecay: options.LearningRateDecay, Member: member),
+                LearningRateDecay: options.LearningRateDecay, Member: member, WeightAverageDecay: options.WeightAverageDecay),
             progress,
             cancellationToken);
     }

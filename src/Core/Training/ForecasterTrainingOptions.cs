@@ -41,8 +41,18 @@ public sealed record ForecasterTrainingOptions
     /// <summary>Networks trained from different seeds whose forecasts are averaged.</summary>
     public int Members { get; init; } = 1;
 
+    /// <summary>
+    /// How many members train at once, each on its own thread with <see cref="Threads"/> intra-op
+    /// threads. It changes nothing in the weights (each member's work is independent and stays on
+    /// one thread), only the time, so it is not part of the <see cref="Fingerprint"/>.
+    /// </summary>
+    public int MemberConcurrency { get; init; } = Environment.ProcessorCount;
+
     /// <summary>The learning rate is multiplied by this after each epoch that did not improve (1: constant).</summary>
     public double LearningRateDecay { get; init; } = 1;
+
+    /// <summary>When set, each network is validated and kept as an exponential moving average of its weights with this decay per step.</summary>
+    public double? WeightAverageDecay { get; init; }
 
     /// <summary>Weighs each day's squared error by the inverse of its noise variance (level + 10) instead of equally.</summary>
     public bool NoiseWeightedLoss { get; init; }
@@ -61,10 +71,10 @@ public sealed record ForecasterTrainingOptions
 
     /// <summary>
     /// SHA-256 of everything that decides the trained weights (not the budget, which only cuts a
-    /// run short), so the same data and settings are never trained twice.
+    /// run short, nor the members trained at once), so the same data and settings are never trained twice.
     /// </summary>
     public string Fingerprint() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-        System.Text.Json.JsonSerializer.Serialize(this with { Budget = null }))));
+        System.Text.Json.JsonSerializer.Serialize(this with { Budget = null, MemberConcurrency = 1 }))));
 
     /// <summary>Most networks in an ensemble: each costs a training and a share of every forecast.</summary>
     public const int MaxMembers = 16;
@@ -87,6 +97,8 @@ public sealed record ForecasterTrainingOptions
         Require(Patience is >= 1 and <= 10_000, "patience", "must be at least 1");
         Require(MinDelta >= 0 && double.IsFinite(MinDelta), "min delta", "cannot be negative");
         Require(Members is >= 1 and <= MaxMembers, "members", $"must be 1..{MaxMembers}");
+        Require(WeightAverageDecay is null or (> 0 and < 1), "weight average decay", "must lie between 0 and 1");
+        Require(MemberConcurrency is >= 1 and <= MaxThreads, "member concurrency", $"must be 1..{MaxThreads}");
         Require(LearningRateDecay > 0 && LearningRateDecay <= 1, "learning rate decay", "must be above 0 and at most 1");
         Require(Threads is >= 1 and <= MaxThreads, "threads", $"must be 1..{MaxThreads}");
         Require(Budget is null || Budget > TimeSpan.Zero, "budget", "must be positive");

@@ -14,8 +14,9 @@ public static class ModelTrainer
     /// <summary>Settings of one run of the loop.</summary>
     /// <param name="ClipGradientNorm">When set, gradients are rescaled to at most this L2 norm before each step.</param>
     /// <param name="LearningRateDecay">The learning rate is multiplied by this after every epoch that did not improve (1: constant).</param>
+    /// <param name="WeightAverageDecay">When set, validation (and the weights kept) use an exponential moving average of the weights with this decay per step.</param>
     /// <param name="Member">Reported with each epoch: which network of an ensemble trains.</param>
-    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null, double LearningRateDecay = 1, int Member = 1);
+    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null, double LearningRateDecay = 1, int Member = 1, double? WeightAverageDecay = null);
 
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="trainCount"/> examples.
@@ -41,7 +42,7 @@ public static class ModelTrainer
         var random = new Random(options.Seed);
         var stopping = new EarlyStopping(options.Patience, options.MinDelta);
         var order = Enumerable.Range(0, trainCount).Select(i => (long)i).ToArray();
-        using var optimizer = new FlatAdam(model.parameters(), options.LearningRate);
+        using var optimizer = new FlatAdam(model.parameters(), options.LearningRate, options.WeightAverageDecay);
         Dictionary<string, Tensor> best = Snapshot(model);
         StopReason reason = StopReason.MaxEpochs;
         int epoch = 0;
@@ -80,14 +81,21 @@ public static class ModelTrainer
                 }
 
                 model.eval();
-                (double validationLoss, double metric) = validate();
-                bool improved = stopping.Observe(epoch, validationLoss);
-                if (improved)
+                bool improved;
+                double validationLoss;
+                double metric;
+                using (optimizer.UseAverage())
                 {
-                    Release(best);
-                    best = Snapshot(model);
+                    (validationLoss, metric) = validate();
+                    improved = stopping.Observe(epoch, validationLoss);
+                    if (improved)
+                    {
+                        Release(best);
+                        best = Snapshot(model);
+                    }
                 }
-                else
+
+                if (!improved)
                 {
                     optimizer.LearningRate *= options.LearningRateDecay;
                 }

@@ -47,6 +47,18 @@ public class EnsembleTests
     }
 
     [Fact]
+    public void Members_trained_at_once_get_the_weights_they_get_one_after_another()
+    {
+        ForecasterTrainingOptions options = SyntheticData.TinyOptions with { MaxEpochs = 2, Members = 3 };
+
+        byte[] sequential = Weights(ForecasterTrainer.Train(SyntheticData.Series(), options with { MemberConcurrency = 1 }));
+        byte[] together = Weights(ForecasterTrainer.Train(SyntheticData.Series(), options with { MemberConcurrency = 3 }));
+
+        Assert.True(sequential.AsSpan().SequenceEqual(together), "Training members at once changed their weights.");
+        Assert.Equal(options.Fingerprint(), (options with { MemberConcurrency = 3 }).Fingerprint());
+    }
+
+    [Fact]
     public void The_first_member_is_the_seed_and_neighbouring_seeds_share_no_member()
     {
         int[] one = [.. ForecasterTrainer.MemberSeeds(1, 5)];
@@ -55,5 +67,15 @@ public class EnsembleTests
         Assert.Equal(1, one[0]);
         Assert.Equal(5, one.Distinct().Count());
         Assert.Empty(one.Intersect(two));
+    }
+
+    private static byte[] Weights(TrainedForecaster trained)
+    {
+        using (trained.Model)
+        {
+            using var stream = new MemoryStream();
+            trained.Model.Network.save(stream);
+            return stream.ToArray();
+        }
     }
 }
