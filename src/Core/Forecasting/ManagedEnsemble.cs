@@ -84,11 +84,6 @@ internal sealed class ManagedEnsemble
         }
 
         float change = member.OutputBias;
-        for (int t = 0; t < member.SkipWeights.Length; t++)
-        {
-            change += member.SkipWeights[t] * window[t];
-        }
-
         for (int k = 0; k < _dense.Length; k++)
         {
             change += MathF.Max(_dense[k], 0) * member.OutputWeights[k];
@@ -263,11 +258,7 @@ internal sealed class ManagedEnsemble
             DenseBias = p["bias@dense"];
             OutputWeights = p["weight@output"];
             OutputBias = p["bias@output"][0];
-            SkipWeights = p.GetValueOrDefault("weight@skip", []);
         }
-
-        /// <summary>The linear skip term's weights over the window; empty without one.</summary>
-        public float[] SkipWeights { get; }
 
         public Layer[] Layers { get; }
 

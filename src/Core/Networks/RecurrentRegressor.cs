@@ -7,9 +7,7 @@ namespace SunspotForecaster.Core.Networks;
 /// The sunspot network of the course — recurrent layer → Dense(dense, ReLU) → Dense(1) — over a
 /// window of scaled daily values shaped (batch, window, 1). The output is added to the window's
 /// last value, so the network learns tomorrow's change from today and starts from the
-/// persistence forecast instead of from zero. With a skip window, a linear term of the whole window
-/// (an autoregression, starting at zero) is added too: the weighted averages that smooth the day's
-/// noise are exact in it, where the recurrent layer only approximates them. Returns (batch, 1).
+/// persistence forecast instead of from zero. Returns (batch, 1).
 /// </summary>
 public sealed class RecurrentRegressor : nn.Module<Tensor, Tensor>
 {
@@ -17,19 +15,13 @@ public sealed class RecurrentRegressor : nn.Module<Tensor, Tensor>
     private readonly RecurrentLayer recurrent;
     private readonly Linear dense;
     private readonly Linear output;
-    private readonly Linear? skip;
 
-    public RecurrentRegressor(RecurrentCell cell, int hiddenSize, int layers, double dropout, int denseSize, int skipWindow = 0)
+    public RecurrentRegressor(RecurrentCell cell, int hiddenSize, int layers, double dropout, int denseSize)
         : base(nameof(RecurrentRegressor))
     {
         recurrent = new RecurrentLayer(cell, inputSize: 1, hiddenSize, layers, dropout);
         dense = nn.Linear(hiddenSize, denseSize);
         output = nn.Linear(denseSize, 1);
-        if (skipWindow > 0)
-        {
-            skip = nn.Linear(skipWindow, 1, hasBias: false);
-        }
-
         RegisterComponents();
     }
 
@@ -38,11 +30,6 @@ public sealed class RecurrentRegressor : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor last = windows[.., -1, ..];
         Tensor change = output.forward(nn.functional.relu(dense.forward(recurrent.forward(windows))));
-        if (skip is not null)
-        {
-            change = change + skip.forward(windows.flatten(1));
-        }
-
         return (last + change).MoveToOuterDisposeScope();
     }
 }

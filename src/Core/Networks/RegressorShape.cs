@@ -1,7 +1,7 @@
 namespace SunspotForecaster.Core.Networks;
 
-/// <summary>The sizes that define a <see cref="RecurrentRegressor"/>; a saved model records them to rebuild it. <see cref="SkipWindow"/> 0: no linear skip term.</summary>
-public sealed record RegressorShape(RecurrentCell Cell, int HiddenSize, int Layers, double Dropout, int DenseSize, int SkipWindow = 0)
+/// <summary>The sizes that define a <see cref="RecurrentRegressor"/>; a saved model records them to rebuild it.</summary>
+public sealed record RegressorShape(RecurrentCell Cell, int HiddenSize, int Layers, double Dropout, int DenseSize)
 {
-    public RecurrentRegressor Create() => new(Cell, HiddenSize, Layers, Dropout, DenseSize, SkipWindow);
+    public RecurrentRegressor Create() => new(Cell, HiddenSize, Layers, Dropout, DenseSize);
 }

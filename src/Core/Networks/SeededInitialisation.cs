@@ -26,15 +26,6 @@ public static class SeededInitialisation
                     long hidden = module.named_parameters().First(p => p.name.StartsWith("weight_hh", StringComparison.Ordinal)).parameter.size(1);
                     Fill(module.parameters(), 1 / Math.Sqrt(hidden), random);
                     break;
-                case Linear when !module.named_parameters().Any(p => p.name == "bias"):
-                    // The regressor's linear skip term: it starts at zero, so that the starting
-                    // network is the recurrent one and the term grows only as far as it helps.
-                    foreach (Parameter parameter in module.parameters())
-                    {
-                        parameter.zero_();
-                    }
-
-                    break;
                 case Linear:
                     long inputs = module.named_parameters().First(p => p.name == "weight").parameter.size(1);
                     Fill(module.parameters(), 1 / Math.Sqrt(inputs), random);

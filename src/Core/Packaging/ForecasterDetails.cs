@@ -17,5 +17,4 @@ public sealed record ForecasterDetails(
     TrainingDetails Training,
     ForecasterMetrics Metrics,
     IntervalDetails Intervals,
-    int Members = 1,
-    bool LinearSkip = false);
+    int Members = 1);

@@ -10,5 +10,4 @@ public sealed record ForecasterHyperParameters(
     int Seed,
     double? BudgetSeconds,
     double LearningRateDecay = 1,
-    bool NoiseWeightedLoss = false,
     int Threads = 1);

@@ -35,14 +35,13 @@ public static class ForecasterPackage
             DenseSize: model.Shape.DenseSize,
             Scaler: new ScalerDetails(model.Scaler.Mean, model.Scaler.StandardDeviation),
             HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds,
-                options.LearningRateDecay, options.NoiseWeightedLoss, options.Threads),
+                options.LearningRateDecay, options.Threads),
             Ranges: new TrainingRanges(Span(split.Train), Span(split.Validation), Span(split.Test)),
             Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
             Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
-            Members: model.Members,
-            LinearSkip: model.Shape.SkipWindow > 0);
+            Members: model.Members);
 
         return ModelPackage.Pack(model.Network, weights => new ModelManifest
         {
@@ -76,7 +75,7 @@ public static class ForecasterPackage
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
 
-        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize, details.LinearSkip ? details.Window : 0);
+        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
         RecurrentRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(_ => shape.Create())];
         var network = new RegressorEnsemble(members);
         try

@@ -28,7 +28,7 @@ public static class ForecasterTrainer
         using IDisposable threads = TorchThreads.Use(options.Threads);
         PreparedSeries data = SeriesPreparation.Prepare(series, options.Split, options.Window);
 
-        var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize, options.LinearSkip ? options.Window : 0);
+        var shape = new RegressorShape(options.Cell, options.HiddenSize, options.Layers, options.Dropout, options.DenseSize);
         int[] seeds = [.. MemberSeeds(options.Seed, options.Members)];
         var networks = new RecurrentRegressor?[seeds.Length];
         var runs = new TrainingRun?[seeds.Length];
@@ -36,7 +36,7 @@ public static class ForecasterTrainer
         try
         {
             var clock = Stopwatch.StartNew();
-            using (var samples = new TrainingSamples(data, options))
+            using (var samples = new TrainingSamples(data))
             {
                 IProgress<EpochProgress>? serialised = progress is null ? null : new SerialisedProgress(progress);
                 RunMembers(seeds.Length, options.MemberConcurrency, cancellationToken, (member, token) =>

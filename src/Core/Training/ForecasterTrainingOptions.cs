@@ -35,9 +35,6 @@ public sealed record ForecasterTrainingOptions
 
     public int Seed { get; init; } = 42;
 
-    /// <summary>Adds a linear term of the whole window to each network's output (an autoregression beside the recurrent layer).</summary>
-    public bool LinearSkip { get; init; }
-
     /// <summary>Networks trained from different seeds whose forecasts are averaged.</summary>
     public int Members { get; init; } = 1;
 
@@ -53,9 +50,6 @@ public sealed record ForecasterTrainingOptions
 
     /// <summary>When set, each network is validated and kept as an exponential moving average of its weights with this decay per step.</summary>
     public double? WeightAverageDecay { get; init; }
-
-    /// <summary>Weighs each day's squared error by the inverse of its noise variance (level + 10) instead of equally.</summary>
-    public bool NoiseWeightedLoss { get; init; }
 
     /// <summary>
     /// libtorch's intra-op threads while training. One: the networks are small, and a second
