@@ -36,14 +36,13 @@ internal static class TrainCommand
         Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
         Option<int> memberConcurrency = CommonOptions.WholeNumber("--parallel-members", "Members trained at once, each on its own thread (the weights do not depend on it).", defaults.MemberConcurrency, 1, ForecasterTrainingOptions.MaxThreads);
         Option<double> averageDecay = CommonOptions.Number("--weight-average", "Validate and keep an exponential moving average of the weights with this decay per step (0: off).", 0, 0, 0.99999);
-        Option<double> lrDecay = CommonOptions.Number("--lr-decay", "Multiply the learning rate by this after each epoch without improvement (1: constant).", defaults.LearningRateDecay, 0.01, 1);
         Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads while training (results are reproducible per CPU and thread count).", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
         Option<int> budget = CommonOptions.WholeNumber("--budget-seconds", "Stop training after this many seconds, keeping the best epoch (0: no limit).", 0, 0, 86_400);
         Option<DirectoryInfo> output = CommonOptions.ModelDirectory("--out", "Folder to save the model package in (created or replaced).");
 
         var command = new Command("sunspots", "Train the next-day sunspot forecaster with early stopping on the validation years.")
         {
-            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, members, memberConcurrency, averageDecay, lrDecay, threads, budget, output,
+            data, cell, window, hidden, layers, dropout, dense, batchSize, learningRate, maxEpochs, patience, minDelta, seed, members, memberConcurrency, averageDecay, threads, budget, output,
         };
         SplitOptionSet split = CommonOptions.SplitDates(command);
 
@@ -70,7 +69,6 @@ internal static class TrainCommand
                 Members = parsed.GetValue(members),
                 MemberConcurrency = parsed.GetValue(memberConcurrency),
                 WeightAverageDecay = parsed.GetValue(averageDecay) is > 0 and double decay ? decay : null,
-                LearningRateDecay = parsed.GetValue(lrDecay),
                 Threads = parsed.GetValue(threads),
                 Budget = parsed.GetValue(budget) is > 0 and int seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Split = split.Read(parsed),

@@ -9,5 +9,5 @@ public sealed record ForecasterHyperParameters(
     double MinDelta,
     int Seed,
     double? BudgetSeconds,
-    double LearningRateDecay = 1,
+    double? WeightAverageDecay = null,
     int Threads = 1);

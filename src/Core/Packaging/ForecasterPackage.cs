@@ -35,7 +35,7 @@ public static class ForecasterPackage
             DenseSize: model.Shape.DenseSize,
             Scaler: new ScalerDetails(model.Scaler.Mean, model.Scaler.StandardDeviation),
             HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds,
-                options.LearningRateDecay, options.Threads),
+                options.WeightAverageDecay, options.Threads),
             Ranges: new TrainingRanges(Span(split.Train), Span(split.Validation), Span(split.Test)),
             Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),

@@ -65,7 +65,7 @@ internal sealed class FlatAdam : IDisposable
         }
     }
 
-    public double LearningRate { get; set; }
+    public double LearningRate { get; }
 
     public void ZeroGrad()
     {

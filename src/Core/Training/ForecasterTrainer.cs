@@ -182,7 +182,7 @@ public static class ForecasterTrainer
             indices => samples.Loss(network, indices),
             Validate,
             new ModelTrainer.LoopOptions(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, budget,
-                LearningRateDecay: options.LearningRateDecay, Member: member, WeightAverageDecay: options.WeightAverageDecay),
+                Member: member, WeightAverageDecay: options.WeightAverageDecay),
             progress,
             cancellationToken);
     }

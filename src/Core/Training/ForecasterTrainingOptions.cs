@@ -45,9 +45,6 @@ public sealed record ForecasterTrainingOptions
     /// </summary>
     public int MemberConcurrency { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>The learning rate is multiplied by this after each epoch that did not improve (1: constant).</summary>
-    public double LearningRateDecay { get; init; } = 1;
-
     /// <summary>When set, each network is validated and kept as an exponential moving average of its weights with this decay per step.</summary>
     public double? WeightAverageDecay { get; init; }
 
@@ -93,7 +90,6 @@ public sealed record ForecasterTrainingOptions
         Require(Members is >= 1 and <= MaxMembers, "members", $"must be 1..{MaxMembers}");
         Require(WeightAverageDecay is null or (> 0 and < 1), "weight average decay", "must lie between 0 and 1");
         Require(MemberConcurrency is >= 1 and <= MaxThreads, "member concurrency", $"must be 1..{MaxThreads}");
-        Require(LearningRateDecay > 0 && LearningRateDecay <= 1, "learning rate decay", "must be above 0 and at most 1");
         Require(Threads is >= 1 and <= MaxThreads, "threads", $"must be 1..{MaxThreads}");
         Require(Budget is null || Budget > TimeSpan.Zero, "budget", "must be positive");
     }

@@ -13,10 +13,9 @@ public static class ModelTrainer
 {
     /// <summary>Settings of one run of the loop.</summary>
     /// <param name="ClipGradientNorm">When set, gradients are rescaled to at most this L2 norm before each step.</param>
-    /// <param name="LearningRateDecay">The learning rate is multiplied by this after every epoch that did not improve (1: constant).</param>
     /// <param name="WeightAverageDecay">When set, validation (and the weights kept) use an exponential moving average of the weights with this decay per step.</param>
     /// <param name="Member">Reported with each epoch: which network of an ensemble trains.</param>
-    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null, double LearningRateDecay = 1, int Member = 1, double? WeightAverageDecay = null);
+    public sealed record LoopOptions(int BatchSize, double LearningRate, int MaxEpochs, int Patience, double MinDelta, int Seed, TimeSpan? Budget, double? ClipGradientNorm = null, int Member = 1, double? WeightAverageDecay = null);
 
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="trainCount"/> examples.
@@ -93,11 +92,6 @@ public static class ModelTrainer
                         Release(best);
                         best = Snapshot(model);
                     }
-                }
-
-                if (!improved)
-                {
-                    optimizer.LearningRate *= options.LearningRateDecay;
                 }
 
                 progress?.Report(new EpochProgress(epoch, lossSum.item<double>() / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart, options.Member));
