@@ -137,7 +137,7 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     [Fact]
     public async Task Post_forecast_answers_from_the_callers_history()
     {
-        float[] history = Enumerable.Range(0, 40).Select(i => 100f + i % 7).ToArray();
+        float[] history = Enumerable.Range(0, 80).Select(i => 100f + i % 7).ToArray();
 
         IActionResult result = await Function<PostForecast>().Run(Post(JsonSerializer.Serialize(new { history, days = 2, lastDate = "2026-03-01" })), CancellationToken.None);
 
@@ -148,16 +148,16 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     }
 
     [Theory]
-    [InlineData("""{"history":[1,2,3],"days":1}""", "application/json", 400, "history", "needs the last 30")]
+    [InlineData("""{"history":[1,2,3],"days":1}""", "application/json", 400, "history", "needs the last 60")]
     [InlineData("""{"history":[1,2,3],"days":1}""", "text/plain", 415, "", "application/json")]
     [InlineData("""{"history":[1,2,3],"days":40}""", "application/json", 400, "days", "40 is not from 1 to 30")]
     [InlineData("""{"history":"many","days":1}""", "application/json", 400, "history", "not valid JSON")]
     [InlineData("""{"days":1}""", "application/json", 400, "history", "oldest first")]
     [InlineData("not json", "application/json", 400, "body", "not valid JSON")]
     [InlineData("", "application/json", 400, "body", "empty")]
-    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,-3],"days":1}""", "application/json", 400, "history", "not negative")]
+    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,-3],"days":1}""", "application/json", 400, "history", "not negative")]
     [InlineData("""{"history":[1],"days":1,"lastDate":"March"}""", "application/json", 400, "lastDate", "YYYY-MM-DD")]
-    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5],"days":1,"lastDate":"9999-12-31"}""", "application/json", 400, "lastDate", "9999-12-31 lies after today")]
+    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5],"days":1,"lastDate":"9999-12-31"}""", "application/json", 400, "lastDate", "9999-12-31 lies after today")]
     public async Task Post_forecast_refuses_bad_input_with_problem_details(string body, string contentType, int status, string field, string detail) =>
         AssertProblem(await Function<PostForecast>().Run(Post(body, contentType), CancellationToken.None), status, field, detail);
 

@@ -23,6 +23,10 @@ public sealed class ForecastModel : IDisposable
     private readonly float[] _singleWindow;
     private readonly Lock _gate = new();
 
+    /// <summary>
+    /// Wraps a trained <paramref name="network"/>. Single forecasts run on a managed copy of its
+    /// weights taken here, so the network must not be trained further once wrapped.
+    /// </summary>
     public ForecastModel(RegressorEnsemble network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
     {
         _network = network;

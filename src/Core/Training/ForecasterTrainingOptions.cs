@@ -6,15 +6,16 @@ namespace SunspotForecaster.Core.Training;
 /// <summary>
 /// Everything that decides a trained sunspot model. The defaults were chosen by experiment on the
 /// validation years (README, "Choosing the defaults"); the course's own settings are
-/// <c>Cell = Lstm, Window = 10, HiddenSize = 64, BatchSize = 32, LearningRate = 0.001</c>.
+/// <c>Cell = Lstm, Window = 10, HiddenSize = 64, BatchSize = 32, LearningRate = 0.001</c> with one
+/// member and no weight averaging.
 /// </summary>
 public sealed record ForecasterTrainingOptions
 {
     public RecurrentCell Cell { get; init; } = RecurrentCell.Lstm;
 
-    public int Window { get; init; } = 30;
+    public int Window { get; init; } = 60;
 
-    public int HiddenSize { get; init; } = 32;
+    public int HiddenSize { get; init; } = 24;
 
     public int Layers { get; init; } = 1;
 
@@ -22,9 +23,9 @@ public sealed record ForecasterTrainingOptions
 
     public int DenseSize { get; init; } = 32;
 
-    public int BatchSize { get; init; } = 128;
+    public int BatchSize { get; init; } = 256;
 
-    public double LearningRate { get; init; } = 0.001;
+    public double LearningRate { get; init; } = 0.0003;
 
     public int MaxEpochs { get; init; } = 1000;
 
@@ -36,7 +37,7 @@ public sealed record ForecasterTrainingOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>Networks trained from different seeds whose forecasts are averaged.</summary>
-    public int Members { get; init; } = 1;
+    public int Members { get; init; } = 2;
 
     /// <summary>
     /// How many members train at once, each on its own thread with <see cref="Threads"/> intra-op
@@ -46,7 +47,7 @@ public sealed record ForecasterTrainingOptions
     public int MemberConcurrency { get; init; } = Environment.ProcessorCount;
 
     /// <summary>When set, each network is validated and kept as an exponential moving average of its weights with this decay per step.</summary>
-    public double? WeightAverageDecay { get; init; }
+    public double? WeightAverageDecay { get; init; } = 0.998;
 
     /// <summary>
     /// libtorch's intra-op threads while training. One: the networks are small, and a second

@@ -5,7 +5,7 @@ namespace SunspotForecaster.Core.Training;
 
 /// <summary>
 /// The epoch loop every model here shares: Adam on shuffled mini-batches, a validation loss after
-/// each epoch, early stopping that keeps the best weights, a maximum number of epochs, a
+/// each epoch (of the weights' moving average, when one is asked for), early stopping that keeps the best weights, a maximum number of epochs, a
 /// wall-clock budget and a cancellation token. The loss itself comes from the caller, so the
 /// sunspot regressor and the car classifier train the same way.
 /// </summary>

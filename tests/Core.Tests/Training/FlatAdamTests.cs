@@ -35,6 +35,22 @@ public class FlatAdamTests
         Assert.True(fast.AsSpan().SequenceEqual(textbook), "The fast loop's weights differ from the textbook loop's.");
     }
 
+    [Fact]
+    public void With_weight_averaging_the_kept_weights_are_the_moving_average_of_the_steps()
+    {
+        const double Decay = 0.99;
+        var generator = new Generator(6);
+        using Tensor inputs = randn([Samples, Window, 1], generator: generator);
+        using Tensor targets = randn([Samples, 1], generator: generator);
+
+        byte[] averaged = Train(RecurrentCell.Lstm, 16, network => FastLoop(network, inputs, targets, Decay));
+        byte[] plain = Train(RecurrentCell.Lstm, 16, network => FastLoop(network, inputs, targets));
+        byte[] expected = Train(RecurrentCell.Lstm, 16, network => TextbookLoop(network, inputs, targets, Decay));
+
+        Assert.True(averaged.AsSpan().SequenceEqual(expected), "The kept weights are not the moving average of the steps' weights.");
+        Assert.False(averaged.AsSpan().SequenceEqual(plain), "Averaging changed nothing, so this test proves nothing.");
+    }
+
     private static byte[] Train(RecurrentCell cell, int hidden, Action<RecurrentRegressor> loop)
     {
         using var network = new RecurrentRegressor(cell, hidden, layers: 1, dropout: 0, denseSize: hidden);
@@ -45,7 +61,7 @@ public class FlatAdamTests
         return stream.ToArray();
     }
 
-    private static void FastLoop(RecurrentRegressor network, Tensor inputs, Tensor targets)
+    private static void FastLoop(RecurrentRegressor network, Tensor inputs, Tensor targets, double? averageDecay = null)
     {
         // A validation loss that falls every epoch: every epoch is the best, so the last one's weights are kept.
         double validation = 1e9;
@@ -54,14 +70,17 @@ public class FlatAdamTests
             Samples,
             indices => nn.functional.mse_loss(network.forward(inputs.index_select(0, indices)), targets.index_select(0, indices)),
             () => (validation /= 2, 0),
-            new ModelTrainer.LoopOptions(BatchSize, LearningRate, Epochs, Patience: 10, MinDelta: 0, Seed, Budget: null),
+            new ModelTrainer.LoopOptions(BatchSize, LearningRate, Epochs, Patience: 10, MinDelta: 0, Seed, Budget: null, WeightAverageDecay: averageDecay),
             progress: null,
             CancellationToken.None);
     }
 
-    // What ModelTrainer did before: shuffle with the seed, a new index tensor per batch, optim.Adam.
-    private static void TextbookLoop(RecurrentRegressor network, Tensor inputs, Tensor targets)
+    // What ModelTrainer did before: shuffle with the seed, a new index tensor per batch, optim.Adam;
+    // with a decay, the moving average of the weights after each step, which is what is kept.
+    private static void TextbookLoop(RecurrentRegressor network, Tensor inputs, Tensor targets, double? averageDecay = null)
     {
+        List<Tensor>? average = null;
+        long steps = 0;
         var random = new Random(Seed);
         long[] order = [.. Enumerable.Range(0, Samples).Select(i => (long)i)];
         using var optimizer = optim.Adam(network.parameters(), lr: LearningRate);
@@ -77,9 +96,30 @@ public class FlatAdamTests
                 Tensor loss = nn.functional.mse_loss(network.forward(inputs.index_select(0, indices)), targets.index_select(0, indices));
                 loss.backward();
                 optimizer.step();
+                steps++;
+                if (averageDecay is double decay)
+                {
+                    using var noGrad = no_grad();
+                    double weight = Math.Min(decay, (1.0 + steps) / (10.0 + steps));
+                    average ??= [.. network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope())];
+                    foreach ((Tensor mean, Tensor parameter) in average.Zip(network.parameters()))
+                    {
+                        mean.mul_(weight).add_(parameter.detach(), alpha: 1 - weight);
+                    }
+                }
             }
 
             network.eval();
+        }
+
+        if (average is not null)
+        {
+            using var noGrad = no_grad();
+            foreach ((Tensor mean, Tensor parameter) in average.Zip(network.parameters()))
+            {
+                parameter.copy_(mean);
+                mean.Dispose();
+            }
         }
     }
 }

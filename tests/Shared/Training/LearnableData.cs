@@ -46,6 +46,11 @@ public static class LearnableData
         Patience = 10,
         Seed = 3,
         Split = Split,
+
+        // The margins above were measured for one network without weight averaging; the
+        // production defaults (an ensemble, averaged weights) would train several times longer.
+        Members = 1,
+        WeightAverageDecay = null,
     };
 
     /// <summary>
