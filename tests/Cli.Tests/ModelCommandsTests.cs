@@ -26,7 +26,7 @@ public sealed class TrainedCliModelFixture : IDisposable
     public static string[] TinyTraining(string data) =>
     [
         "train", "sunspots", "--data", data, "--cell", "gru", "--window", "8", "--hidden", "8", "--dense", "8", "--batch-size", "128",
-        "--lr", "0.01", "--max-epochs", "3", "--validation-start", "1996-01-01", "--train-end", "1997-12-31", "--test-start", "1998-01-01",
+        "--lr", "0.01", "--max-epochs", "3", "--members", "2", "--validation-start", "1996-01-01", "--train-end", "1997-12-31", "--test-start", "1998-01-01",
     ];
 
     public void Dispose() => _temp.Dispose();
@@ -45,7 +45,8 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.Equal("sunspots", json.GetProperty("model").GetString());
         Assert.Equal("gru", json.GetProperty("cell").GetString());
         Assert.Equal(8, json.GetProperty("window").GetInt32());
-        Assert.Equal(3, json.GetProperty("epochs").GetInt32());
+        Assert.Equal(2, json.GetProperty("members").GetInt32());
+        Assert.Equal(2 * 3, json.GetProperty("epochs").GetInt32()); // the members' epochs added up
         Assert.InRange(json.GetProperty("bestEpoch").GetInt32(), 1, 3);
         Assert.False(json.GetProperty("stoppedEarly").GetBoolean());
         Assert.True(json.GetProperty("trainSeconds").GetDouble() > 0);
@@ -65,6 +66,7 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.Equal(fixture.ModelDirectory, json.GetProperty("artifact").GetString());
         Assert.True(File.Exists(Path.Combine(fixture.ModelDirectory, "manifest.json")));
         Assert.Contains("epoch    1", result.Error);
+        Assert.Contains("member  2 epoch    1", result.Error);
         Assert.Contains("validation RMSE", result.Error);
     }
 
