@@ -51,6 +51,39 @@ public class FlatAdamTests
         Assert.False(averaged.AsSpan().SequenceEqual(plain), "Averaging changed nothing, so this test proves nothing.");
     }
 
+    [Fact]
+    public void Steps_survive_garbage_collections_on_another_thread()
+    {
+        // Members train on threads of their own, so a collection can run while a step is inside
+        // libtorch. A Scalar made implicitly from a double and unreachable once its handle was read
+        // could then be finalized, and freed, while libtorch read it.
+        using var network = new RecurrentRegressor(RecurrentCell.Lstm, 16, layers: 1, dropout: 0, denseSize: 16);
+        SeededInitialisation.Apply(network, Seed);
+        using var optimizer = new FlatAdam(network.parameters(), LearningRate, averageDecay: 0.99);
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        });
+        collector.Start();
+        try
+        {
+            for (int step = 0; step < 20_000; step++)
+            {
+                optimizer.Step();
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
+
     private static byte[] Train(RecurrentCell cell, int hidden, Action<RecurrentRegressor> loop)
     {
         using var network = new RecurrentRegressor(cell, hidden, layers: 1, dropout: 0, denseSize: hidden);
