@@ -184,31 +184,41 @@ public static class SidcParser
             throw new SidcFormatException(lineNumber, $"field 7 (number of observations) is {observations}; it cannot be negative.");
         }
 
-        int marker = ParseInteger(line[fields[7]], lineNumber, "8 (definitive marker)");
-        if (marker is not (0 or 1))
+        // One digit, as SILSO writes it: "01" is a damaged line (a byte of its line end), not a marker.
+        ReadOnlySpan<byte> markerText = line[fields[7]].Trim((byte)' ');
+        int marker = ParseInteger(markerText, lineNumber, "8 (definitive marker)");
+        if (marker is not (0 or 1) || markerText.Length != 1)
         {
-            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is {marker}; expected 1 (definitive) or 0 (provisional).");
+            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is {Printable(markerText)}; expected 1 (definitive) or 0 (provisional).");
         }
 
         return new Row(date, value, standardDeviation, observations, Provisional: marker == 0);
     }
 
+    // Digits, with a minus sign only before a number that is not zero (so that a negative count is
+    // named as such): SILSO writes no plus sign and no "-0", and a damaged byte can make either.
+    // The digits are checked here because .NET's parsing also takes trailing NUL characters.
     private static int ParseInteger(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
+        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
+        if (digits.IsEmpty || digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int magnitude) || (negative && magnitude == 0))
         {
             throw new SidcFormatException(lineNumber, $"field {name} is '{Printable(text)}', not a whole number.");
         }
 
-        return value;
+        return negative ? -magnitude : magnitude;
     }
 
     private static double ParseNumber(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
-        // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers.
-        if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
+        // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers, and trailing NUL
+        // characters: only signs, digits and the decimal point are let through to it.
+        if (text.IndexOfAnyExcept("0123456789.+-"u8) >= 0
+            || !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
             || !double.IsFinite(value))
         {
             throw new SidcFormatException(lineNumber, $"field {name} is '{Printable(text)}', not a number.");

@@ -114,6 +114,10 @@ public class SidcParserTests
     [InlineData(6, "  1.5", "field 7 (number of observations)")]
     [InlineData(3, "2000.0z", "field 4 (decimal date)")]
     [InlineData(4, "  NaN", "field 5 (sunspot number)")]
+    [InlineData(1, "+1", "field 2 (month) is '+1', not a whole number")] // a damaged byte: found by the property test
+    [InlineData(6, "  -0", "field 7 (number of observations) is '-0', not a whole number")]
+    [InlineData(7, "1\0", "field 8 (definitive marker) is '1?', not a whole number")]
+    [InlineData(4, "  12\0", "field 5 (sunspot number) is '12?', not a number")]
     public void Rejects_a_field_that_is_not_a_number(int field, string value, string expected)
     {
         string[] lines = Lines();
@@ -188,16 +192,18 @@ public class SidcParserTests
         Assert.Contains(expected, error.Reason);
     }
 
-    [Fact]
-    public void Rejects_a_marker_that_is_neither_definitive_nor_provisional()
+    [Theory]
+    [InlineData("2")]
+    [InlineData("01")] // a damaged line end: found by the property test
+    public void Rejects_a_marker_that_is_neither_definitive_nor_provisional(string marker)
     {
         string[] lines = Lines();
-        lines[0] = ReplaceField(lines[0], 7, "2");
+        lines[0] = ReplaceField(lines[0], 7, marker);
 
         SidcFormatException error = Rejects(Join(lines));
 
         Assert.Equal(1, error.LineNumber);
-        Assert.Contains("field 8 (definitive marker) is 2", error.Reason);
+        Assert.Contains($"field 8 (definitive marker) is {marker};", error.Reason);
     }
 
     [Fact]
