@@ -23,12 +23,17 @@ public sealed class ServedAppFixture : IAsyncLifetime
 
     public string DataFile { get; } = new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).Build();
 
-    public static ServiceProvider Compose(AzuriteFixture azurite, int refreshSeconds = 1)
+    /// <summary>The data's last day: "today" for the tests of this class, so that tomorrow is lead 1.</summary>
+    public static readonly DateOnly LastDay = new DateOnly(1975, 1, 1).AddDays(10_591);
+
+    /// <summary>The app as the host composes it, with this Azurite and a clock that says <paramref name="clock"/>'s day (by default the data's last day).</summary>
+    public static ServiceProvider Compose(AzuriteFixture azurite, int refreshSeconds = 1, TimeProvider? clock = null, params (string Key, object Value)[] extra)
     {
         IConfiguration configuration = TestSettings.For(azurite,
-            ("Serving:ChampionRefreshSeconds", refreshSeconds), ("Serving:MaxBodyBytes", 4096), ("Serving:MaxHistory", 200));
+            [("Serving:ChampionRefreshSeconds", refreshSeconds), ("Serving:MaxBodyBytes", 4096), ("Serving:MaxHistory", 200), .. extra]);
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton(clock ?? ShiftedClock.At(LastDay));
         services.AddSunspotCore(configuration);
         foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false))))
         {
@@ -50,6 +55,16 @@ public sealed class ServedAppFixture : IAsyncLifetime
         var retrain = Services.GetRequiredService<RetrainService>();
         await retrain.RetrainAsync(new RetrainRequest("sunspots", ingest.BlobName, ingest.Sha256, "manual", DateTimeOffset.UtcNow), null, CancellationToken.None);
         await retrain.RetrainAsync(new RetrainRequest("cars", null, null, "manual", DateTimeOffset.UtcNow), null, CancellationToken.None);
+    }
+
+    /// <summary>Registers this fixture's trained forecaster in <paramref name="services"/>' storage and makes it champion there.</summary>
+    public async Task ServeTheForecasterAsync(ServiceProvider services)
+    {
+        (ModelVersion _, PackageFiles package) = await Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, CancellationToken.None);
+        var registry = services.GetRequiredService<ModelRegistry>();
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        ModelVersion version = await registry.RegisterAsync("sunspots", package, null, CancellationToken.None);
+        await services.GetRequiredService<PromotionService>().PromoteAsync("sunspots", version.Version, "test", CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -114,9 +129,12 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
         Assert.True(json.GetProperty("model").GetProperty("testRmse").GetDouble() > 0);
         Assert.Equal(64, json.GetProperty("model").GetProperty("dataSha256").GetString()!.Length);
         Assert.Equal("2003-12-31", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal("definitive", json.GetProperty("lastObservation").GetProperty("kind").GetString());
+        Assert.Equal(0, json.GetProperty("gapDays").GetInt32());
         Assert.False(json.GetProperty("fallback").GetBoolean());
         JsonElement[] days = json.GetProperty("forecasts").EnumerateArray().ToArray();
         Assert.Equal(["2004-01-01", "2004-01-02", "2004-01-03"], days.Select(d => d.GetProperty("date").GetString()));
+        Assert.Equal([1, 2, 3], days.Select(d => d.GetProperty("lead").GetInt32()));
         Assert.All(days, d =>
         {
             double value = d.GetProperty("value").GetDouble();
@@ -139,12 +157,15 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     {
         float[] history = Enumerable.Range(0, 40).Select(i => 100f + i % 7).ToArray();
 
-        IActionResult result = await Function<PostForecast>().Run(Post(JsonSerializer.Serialize(new { history, days = 2, lastDate = "2026-03-01" })), CancellationToken.None);
+        IActionResult result = await Function<PostForecast>().Run(Post(JsonSerializer.Serialize(new { history, days = 2, lastDate = "2003-12-29" })), CancellationToken.None);
 
+        // Issued on 2003-12-31: the days from tomorrow, three and four days after the caller's last value.
         Assert.Equal(200, Status(result));
         JsonElement json = Json(result);
-        Assert.Equal("2026-03-01", json.GetProperty("lastObservation").GetProperty("date").GetString());
-        Assert.Equal(["2026-03-02", "2026-03-03"], json.GetProperty("forecasts").EnumerateArray().Select(d => d.GetProperty("date").GetString()));
+        Assert.Equal("2003-12-29", json.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("lastObservation").GetProperty("kind").ValueKind);
+        Assert.Equal(["2004-01-01", "2004-01-02"], json.GetProperty("forecasts").EnumerateArray().Select(d => d.GetProperty("date").GetString()));
+        Assert.Equal([3, 4], json.GetProperty("forecasts").EnumerateArray().Select(d => d.GetProperty("lead").GetInt32()));
     }
 
     [Theory]
@@ -238,8 +259,11 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
     {
         JsonElement json = Json(await Function<Health>().Run(Get(), CancellationToken.None));
 
-        Assert.Equal("2003-12-31", json.GetProperty("data").GetProperty("lastDate").GetString());
-        Assert.True(json.GetProperty("data").GetProperty("ageDays").GetInt32() > 365);
+        Assert.Equal("2003-12-31", json.GetProperty("data").GetProperty("fileLastDate").GetString());
+        Assert.Equal("2003-12-31", json.GetProperty("data").GetProperty("lastObservation").GetString());
+        Assert.Equal(0, json.GetProperty("data").GetProperty("ageDays").GetInt32());
+        Assert.False(json.GetProperty("data").GetProperty("stale").GetBoolean());
+        Assert.Equal("no EISN copy has been stored", json.GetProperty("eisn").GetProperty("note").GetString());
         Assert.Equal("Stored", json.GetProperty("lastIngest").GetProperty("outcome").GetString());
         foreach (string model in new[] { "sunspots", "cars" })
         {
@@ -297,11 +321,7 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite) : 
         await File.WriteAllTextAsync(file, data);
         await services.GetRequiredService<IngestService>().IngestAsync(file, CancellationToken.None);
         File.Delete(file);
-        (ModelVersion _, PackageFiles package) = await app.Services.GetRequiredService<ModelRegistry>().DownloadAsync("sunspots", 1, CancellationToken.None);
-        var registry = services.GetRequiredService<ModelRegistry>();
-        await registry.EnsureCreatedAsync(CancellationToken.None);
-        ModelVersion version = await registry.RegisterAsync("sunspots", package, null, CancellationToken.None);
-        await services.GetRequiredService<PromotionService>().PromoteAsync("sunspots", version.Version, "test", CancellationToken.None);
+        await app.ServeTheForecasterAsync(services);
     }
 
     [Fact]

@@ -1,6 +1,11 @@
+using SunspotForecaster.Core.Forecasting;
+
 namespace SunspotForecaster.Core.Packaging;
 
-/// <summary>What rebuilds a sunspot model: its sizes, scaling and intervals, and how it was trained and scored.</summary>
+/// <summary>
+/// What rebuilds a sunspot model: its sizes, scaling, intervals and the method serving each lead
+/// (<c>model</c>, <c>persistence</c> or <c>rotationMean</c>), and how it was trained and scored.
+/// </summary>
 public sealed record ForecasterDetails(
     string Cell,
     int Window,
@@ -13,4 +18,5 @@ public sealed record ForecasterDetails(
     TrainingRanges Ranges,
     TrainingDetails Training,
     ForecasterMetrics Metrics,
-    IntervalDetails Intervals);
+    IntervalDetails Intervals,
+    IReadOnlyList<ForecastMethod> LeadMethods);

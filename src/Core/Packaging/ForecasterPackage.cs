@@ -39,7 +39,8 @@ public static class ForecasterPackage
             Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
-            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles));
+            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
+            LeadMethods: model.LeadMethods);
 
         return ModelPackage.Pack(model.Network, weights => new ModelManifest
         {
@@ -67,7 +68,8 @@ public static class ForecasterPackage
         }
 
         if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
-            || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon)
+            || details.Intervals.Lower.Length != ForecastModel.MaxLead || details.Intervals.Upper.Length != ForecastModel.MaxLead
+            || details.LeadMethods is not { Count: ForecastModel.MaxLead } || details.LeadMethods.Any(m => !Enum.IsDefined(m)))
         {
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
@@ -86,7 +88,7 @@ public static class ForecasterPackage
 
         var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
         var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
-        return (new ForecastModel(network, shape, details.Window, scaler, intervals), manifest);
+        return (new ForecastModel(network, shape, details.Window, scaler, intervals, details.LeadMethods), manifest);
     }
 
     private static DateSpan Span(DateRange range) => new(range.Start, range.End);

@@ -13,7 +13,8 @@ namespace SunspotForecaster.Core.Packaging;
 /// </summary>
 public static class ModelPackage
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: intervals and serving methods for leads 1..60 (format 1 had intervals for 1..30 only).</summary>
+    public const int FormatVersion = 2;
     public const string ManifestFileName = "manifest.json";
     public const string WeightsFileName = "weights.bin";
 

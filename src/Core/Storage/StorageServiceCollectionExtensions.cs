@@ -35,7 +35,9 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngestHistory>();
         services.TryAddSingleton<RawDataStore>();
+        services.TryAddSingleton<EisnStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelAliases>();
         services.TryAddSingleton<RetrainQueue>();

@@ -33,8 +33,12 @@ public static class ForecasterTrainer
         try
         {
             TrainingRun run = Fit(model, data, options, progress, cancellationToken);
-            model.Intervals = PredictionIntervals.Fit(
-                ForecastEvaluator.ErrorsByHorizon(model, data.Validation, ForecastModel.MaxHorizon), IntervalLevel, IntervalScaleOffset);
+            // Each lead is served by the method that did best on the validation years, and its
+            // interval comes from that method's errors there.
+            LeadPairs[] validation = LeadEvaluation.Pairs(model, data.Validation, ForecastModel.MaxLead);
+            ForecastMethod[] methods = LeadEvaluation.ChooseMethods(validation);
+            model.LeadMethods = methods;
+            model.Intervals = PredictionIntervals.Fit(validation.Select((pairs, i) => (IReadOnlyList<(float, float)>)pairs.Of(methods[i])).ToArray(), IntervalLevel, IntervalScaleOffset);
             double validationRmse = Rmse(model.PredictNextDay(data.Validation), data.Validation);
             TestMetrics test = ForecastEvaluator.Evaluate(model, data.Test);
             return new TrainedForecaster(model, options, data, run, validationRmse, test);

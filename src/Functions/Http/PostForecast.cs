@@ -10,9 +10,10 @@ using SunspotForecaster.Core.Serving;
 namespace SunspotForecaster.Functions.Http;
 
 /// <summary>
-/// <c>POST /api/forecast</c> with <c>{"history":[…],"days":n,"lastDate":"YYYY-MM-DD"}</c>: a forecast
-/// after the caller's own daily values (oldest first); <c>lastDate</c>, the date of the last value,
-/// defaults to yesterday (UTC).
+/// <c>POST /api/forecast</c> with <c>{"history":[…],"days":n,"lastDate":"YYYY-MM-DD"}</c>: the same
+/// forecast for the days from tomorrow (UTC), from the caller's own daily values (oldest first);
+/// <c>lastDate</c>, the date of the last value, defaults to yesterday (UTC). A last value too old
+/// for the days asked (a lead above 60) is the caller's to fix: 400 naming <c>lastDate</c>.
 /// </summary>
 public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOptions> options)
 {
@@ -36,9 +37,9 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
         }
 
         int days = body.Days ?? 1;
-        if (days is < 1 or > ForecastModel.MaxHorizon)
+        if (days is < 1 or > ForecastModel.MaxDays)
         {
-            return Problems.BadRequest("days", $"{days} is not from 1 to {ForecastModel.MaxHorizon}.");
+            return Problems.BadRequest("days", $"{days} is not from 1 to {ForecastModel.MaxDays}.");
         }
 
         DateOnly? lastDate = null;
@@ -63,6 +64,10 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
         catch (NotReadyException e)
         {
             return Problems.NotReady(request, options.Value.RetryAfterSeconds, e.Message);
+        }
+        catch (DataTooOldException e)
+        {
+            return Problems.BadRequest("lastDate", e.Message);
         }
     }
 

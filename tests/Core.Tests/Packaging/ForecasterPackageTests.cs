@@ -87,13 +87,13 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
 
         var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
         Assert.Contains("package format 0", error.Message);
-        Assert.Contains("reads format 1", error.Message);
+        Assert.Contains("reads format 2", error.Message);
     }
 
     [Fact]
-    public void A_package_of_format_one_written_by_an_earlier_build_still_loads()
+    public void A_package_of_this_format_written_by_an_earlier_build_still_loads()
     {
-        // What an earlier build of format 1 wrote: no fields this build does not know, other code version.
+        // What an earlier build of this format wrote: no fields this build does not know, other code version.
         Save();
         EditManifest(m => m["codeVersion"] = "0.0.1+earlier");
 
