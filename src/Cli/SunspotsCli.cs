@@ -26,6 +26,8 @@ internal static class SunspotsCli
             IngestCommand.Create(configuration),
             ModelsCommand.Create(configuration),
             PipelineCommand.Create(configuration),
+            SkillCommand.Create(configuration),
+            ReplayCommand.Create(),
         };
         root.Options.Add(CommonOptions.Json);
         return root;

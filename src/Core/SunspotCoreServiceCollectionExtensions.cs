@@ -24,6 +24,7 @@ public static class SunspotCoreServiceCollectionExtensions
         services.AddValidatedOptions<IngestOptions>(configuration, IngestOptions.SectionName);
         services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName);
         services.AddValidatedOptions<PromotionOptions>(configuration, PromotionOptions.SectionName);
+        services.AddValidatedOptions<LedgerOptions>(configuration, LedgerOptions.SectionName);
         services.AddValidatedOptions<ServingOptions>(configuration, ServingOptions.SectionName);
 
         services.TryAddSingleton<TrainingSettings>();
@@ -31,7 +32,9 @@ public static class SunspotCoreServiceCollectionExtensions
         services.TryAddSingleton<RetrainService>();
         services.TryAddSingleton<RetrainPlanner>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<LedgerService>();
         services.TryAddTransient<DataRefreshService>(); // holds the typed HttpClient of IngestService
+        services.TryAddTransient<EstimateRefreshService>(); // holds the typed HttpClient of EisnIngestService
         services.TryAddTransient<LocalPipeline>(); // holds the typed HttpClients through the ingest services
         services.TryAddSingleton<ChampionCache>();
         services.TryAddSingleton<ObservationsService>();

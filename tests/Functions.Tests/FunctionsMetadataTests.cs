@@ -33,6 +33,16 @@ public class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_estimate_timer_runs_on_its_own_schedule_setting_and_not_on_start_up()
+    {
+        JsonElement trigger = Trigger(Function(nameof(IngestEisn)));
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%EISN_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out JsonElement runOnStartup) && runOnStartup.GetBoolean());
+    }
+
+    [Fact]
     public void The_retrain_trigger_reads_the_queue_name_and_connection_from_the_settings_the_writer_uses()
     {
         JsonElement trigger = Trigger(Function(nameof(RetrainModel)));
@@ -89,6 +99,7 @@ public class FunctionsMetadataTests
     [InlineData(nameof(PromoteModel), "models/{name}/{version:int}/promote", "post", "Function")]
     [InlineData(nameof(RequestRetrain), "retrain", "post", "Function")]
     [InlineData(nameof(Health), "health", "get", "Anonymous")]
+    [InlineData(nameof(GetSkill), "skill", "get", "Anonymous")]
     public void Each_http_function_has_its_route_method_and_auth_level(string name, string route, string method, string authLevel)
     {
         JsonElement trigger = Trigger(Function(name));

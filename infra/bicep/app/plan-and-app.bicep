@@ -184,6 +184,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Serving__MaxHistory: '3653'
     Serving__EisnMinStations: '10'
     Promotion__CarEnumerationMaxLength: '64'
+    Ledger__WindowDays: '90'
+    Ledger__DemotionMinCount: '60'
 
     // libtorch's OpenMP threads sleep instead of spinning while they wait: training (queue) and
     // forecasts (HTTP) share an instance's cores, and spinning pools slow each other many times over.

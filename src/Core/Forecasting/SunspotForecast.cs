@@ -46,19 +46,38 @@ public sealed record SunspotForecast(DateTimeOffset IssuedAt, ModelSummary? Mode
 
     /// <summary>Persistence for the days from the day after <paramref name="issuedAt"/>, when no model can answer.</summary>
     /// <exception cref="DataTooOldException">A day asked lies more than 60 days after the last observation.</exception>
-    public static SunspotForecast Persistence(LastObservation last, DateTimeOffset issuedAt, int days, string reason)
+    public static SunspotForecast Persistence(LastObservation last, DateTimeOffset issuedAt, int days, string reason) =>
+        Baseline(ForecastMethod.Persistence, last, rotationMean: float.NaN, issuedAt, days, reason);
+
+    /// <summary>
+    /// A baseline for the days from the day after <paramref name="issuedAt"/>, flagged as a fallback
+    /// with <paramref name="reason"/>: persistence (the last observation) or the rotation mean.
+    /// </summary>
+    /// <exception cref="DataTooOldException">A day asked lies more than 60 days after the last observation.</exception>
+    public static SunspotForecast Baseline(ForecastMethod baseline, LastObservation last, float rotationMean, DateTimeOffset issuedAt, int days, string reason)
     {
         ArgumentNullException.ThrowIfNull(last);
         (int firstLead, int lastLead) = Leads(last.Date, issuedAt, days);
+        (float value, ForecastMethod method) = baseline == ForecastMethod.RotationMean && float.IsFinite(rotationMean)
+            ? (rotationMean, ForecastMethod.RotationMean)
+            : (last.Value, ForecastMethod.Persistence);
         return new SunspotForecast(
             issuedAt,
             null,
             last,
             DaysBetween(last.Date, issuedAt),
-            Enumerable.Range(firstLead, lastLead - firstLead + 1).Select(lead => new ForecastDay(last.Date.AddDays(lead), lead, last.Value, null, null, null, ForecastMethod.Persistence)).ToArray(),
+            Enumerable.Range(firstLead, lastLead - firstLead + 1).Select(lead => new ForecastDay(last.Date.AddDays(lead), lead, value, null, null, null, method)).ToArray(),
             Attribution,
             Fallback: true,
             Reason: reason);
+    }
+
+    /// <summary>The mean of the observed days among the 27 up to the last observation of <paramref name="series"/>.</summary>
+    public static float RotationMeanOf(ObservedSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        int end = series.LastObservedIndex;
+        return end < 0 ? float.NaN : ForecastModel.RotationMean(series.Values[Math.Max(0, end - ForecastModel.RotationDays + 1)..(end + 1)]);
     }
 
     /// <summary>The last day of <paramref name="series"/> that has an observation, or null when none has.</summary>

@@ -27,6 +27,9 @@ public sealed record HealthSummary(
     /// <summary>The most recent ingest attempt of a source.</summary>
     public sealed record IngestState(DateTimeOffset Time, string Outcome, string? Error);
 
-    /// <summary>The promoted champion, the version this instance serves, and the problem when the two differ or none can be served.</summary>
-    public sealed record ModelState(int? Champion, int? Served, string? Problem);
+    /// <summary>
+    /// The promoted champion, the version this instance serves, and the problem when the two differ
+    /// or none can be served; for the forecaster, the champion's live skill per lead band.
+    /// </summary>
+    public sealed record ModelState(int? Champion, int? Served, string? Problem, IReadOnlyList<Evaluation.SkillLine>? Live = null);
 }

@@ -12,7 +12,7 @@ namespace SunspotForecaster.Core.Pipeline;
 /// daily estimate, retrain inline what <see cref="RetrainPlanner"/> finds due (the timer would queue
 /// it), and the forecast that the API answers for tomorrow.
 /// </summary>
-public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, RetrainPlanner planner, RetrainService retrain, ForecastService forecasts)
+public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, RetrainPlanner planner, RetrainService retrain, LedgerService ledger, ForecastService forecasts)
 {
     /// <exception cref="SidcFormatException">The daily file is not a valid SIDC file.</exception>
     /// <exception cref="InvalidOperationException">No sunspot model is champion after the retrains.</exception>
@@ -57,6 +57,8 @@ public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, 
             steps.Add(new PipelineStep(model, result.Outcome.ToString(), result.Version?.Version, result.Decision?.Promoted, result.Message));
         }
 
+        LedgerCycle cycle = await ledger.RunAsync(cancellationToken).ConfigureAwait(false);
+        log?.Report(cycle.Recorded ? "Recorded today's forecasts in the ledger." : $"Ledger: {cycle.NotRecordedReason}");
         try
         {
             return new PipelineRun(ingested, estimate, eisnProblem, steps, await forecasts.FromLatestDataAsync(1, cancellationToken).ConfigureAwait(false), null);

@@ -20,6 +20,7 @@ public sealed class ModelCatalog(
     ChampionCache champions,
     ObservationsService observations,
     IngestHistory history,
+    LedgerService ledger,
     TimeProvider clock)
 {
     public const string ManualReason = "promoted by hand";
@@ -29,7 +30,8 @@ public sealed class ModelCatalog(
         RequireKnown(name);
         IReadOnlyList<ModelVersion> versions = await registry.ListWithPackagesAsync(name, cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false);
-        return new ModelListing(name, champion?.Version, versions);
+        IReadOnlyList<Demotion> demotions = await aliases.ListDemotionsAsync(name, cancellationToken).ConfigureAwait(false);
+        return new ModelListing(name, champion is { IsBaseline: false } ? champion.Version : null, champion?.Baseline, versions, demotions);
     }
 
     public async Task<ModelVersion> GetAsync(string name, int version, CancellationToken cancellationToken)
@@ -96,9 +98,13 @@ public sealed class ModelCatalog(
         var models = new Dictionary<string, HealthSummary.ModelState>();
         foreach (string model in ModelKinds.All)
         {
-            int? champion = (await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version;
+            Champion? alias = await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false);
+            int? champion = alias is { IsBaseline: false } ? alias.Version : null;
             ServingState serving = await champions.StateAsync(model, cancellationToken).ConfigureAwait(false);
-            models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem);
+            IReadOnlyList<Evaluation.SkillLine>? live = model == ModelKinds.Sunspots && champion is int version
+                ? [.. (await ledger.SkillAsync(cancellationToken).ConfigureAwait(false)).Lines.Where(l => l.Version == version)]
+                : null;
+            models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem, live);
         }
 
         return new HealthSummary(

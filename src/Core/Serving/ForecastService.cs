@@ -36,7 +36,7 @@ public sealed class ForecastService(ChampionCache champions, ObservationsService
         }
 
         return champion.Exists
-            ? SunspotForecast.Persistence(last, issuedAt, days, champion.Problem ?? "the champion cannot be loaded")
+            ? SunspotForecast.Baseline(champion.Baseline ?? ForecastMethod.Persistence, last, SunspotForecast.RotationMeanOf(series), issuedAt, days, champion.Problem ?? "the champion cannot be loaded")
             : throw new NotReadyException("No sunspot model has been trained yet.");
     }
 
@@ -71,6 +71,6 @@ public sealed class ForecastService(ChampionCache champions, ObservationsService
             throw new ArgumentException("history must end with a sunspot number (finite, not negative).", nameof(history));
         }
 
-        return SunspotForecast.Persistence(lastObservation, issuedAt, days, champion.Problem ?? "the champion cannot be loaded");
+        return SunspotForecast.Baseline(champion.Baseline ?? ForecastMethod.Persistence, lastObservation, ForecastModel.RotationMean(history), issuedAt, days, champion.Problem ?? "the champion cannot be loaded");
     }
 }

@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelAliases>();
         services.TryAddSingleton<RetrainQueue>();
+        services.TryAddSingleton<ForecastLedger>();
         return services;
     }
 
