@@ -39,6 +39,7 @@ public static class SunspotCoreServiceCollectionExtensions
         services.TryAddSingleton<ChampionCache>();
         services.TryAddSingleton<ObservationsService>();
         services.TryAddSingleton<ForecastService>();
+        services.TryAddSingleton<Presentation.DashboardService>();
         services.TryAddSingleton<ClassificationService>();
 
         AddSilsoDownload(services.AddHttpClient<IngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan));

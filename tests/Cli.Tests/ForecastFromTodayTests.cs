@@ -74,4 +74,23 @@ public class ForecastFromTodayTests(TrainedCliModelFixture fixture) : IClassFixt
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("EISN file, line 2: the dates jump from 2026-02-01 to 2026-02-03", result.Error);
     }
+
+    [Fact]
+    public async Task The_chart_option_writes_the_services_svg_and_a_missing_folder_is_a_usage_error()
+    {
+        string chart = Path.Combine(fixture.Temp, "forecast.svg");
+
+        CliResult result = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", DataFile, "--eisn", EisnFile, "--today", "2026-02-20", "--days", "7", "--chart", chart, "--json");
+        CliResult missing = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", DataFile, "--chart", Path.Combine(fixture.Temp, "no-such-folder", "x.svg"));
+
+        Assert.Equal(0, result.ExitCode);
+        var svg = System.Xml.Linq.XDocument.Load(chart);
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        string[] texts = [.. svg.Descendants(svg.Root.Name.Namespace + "text").Select(t => t.Value.Trim())];
+        Assert.Contains(texts, t => t.StartsWith("Sunspot number: forecast from 2026-02-21", StringComparison.Ordinal));
+        Assert.Contains("daily estimate (EISN)", texts);
+        Assert.False(File.Exists(chart + ".partial"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no-such-folder", missing.Error);
+    }
 }

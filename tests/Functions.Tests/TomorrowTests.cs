@@ -1,15 +1,13 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Functions.Background;
-using SunspotForecaster.Functions.Http;
 using SunspotForecaster.Tests;
 using SunspotForecaster.Tests.Azurite;
+using SunspotForecaster.Tests.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -18,51 +16,20 @@ namespace SunspotForecaster.Functions.Tests;
 /// SILSO's daily estimate served from stand-ins on 127.0.0.1, a clock that says which day it is,
 /// and the app's answers for the days from tomorrow.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) : IClassFixture<ServedAppFixture>, IDisposable
+[Collection(ServedAppCollection.Name)]
+public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite)
 {
-    private static readonly DateOnly FileEnd = new(2026, 1, 31);
+    private Task<EstimateScenario> AppOnAsync(DateOnly today, string? eisn) => EstimateScenario.StartAsync(app, azurite, today, eisn);
 
-    private readonly SidcHttpServer _sidc = new(new SidcCsvBuilder().StartingOn(new DateOnly(2000, 1, 1)).WithDays(FileEnd.DayNumber - new DateOnly(2000, 1, 1).DayNumber + 1).WithProvisionalFrom(new DateOnly(2026, 1, 1)).Build(), etag: "\"sidc\"");
-    private readonly SidcHttpServer _eisn = new("", contentType: "text/csv", etag: "\"eisn-1\"");
+    private static Task IngestEisn(EstimateScenario scenario) => scenario.IngestEisnAsync();
 
-    public void Dispose()
+    private static async Task<(int Status, JsonElement Json)> Forecast(EstimateScenario scenario, int days)
     {
-        _sidc.Dispose();
-        _eisn.Dispose();
+        ApiAnswer answer = await scenario.Server.Client.GetAnswerAsync($"api/forecast?days={days}");
+        return (answer.Status, answer.Json);
     }
 
-    /// <summary>The app on day <paramref name="today"/>, its daily file ingested and the shared champion serving.</summary>
-    private async Task<ServiceProvider> AppOnAsync(DateOnly today, string? eisn)
-    {
-        if (eisn is not null)
-        {
-            _eisn.Body = eisn;
-        }
-
-        ServiceProvider services = ServedAppFixture.Compose(azurite, clock: ShiftedClock.At(today), extra: [("Ingest:SourceUrl", _sidc.Url), ("Ingest:EisnSourceUrl", _eisn.Url)]);
-        await services.GetRequiredService<IngestService>().IngestAsync(null, CancellationToken.None);
-        await app.ServeTheForecasterAsync(services);
-        return services;
-    }
-
-    private static Task IngestEisn(ServiceProvider services) => services.GetRequiredService<IngestEisn>().Run(new TimerInfo(), CancellationToken.None);
-
-    private static async Task<(int Status, JsonElement Json)> Forecast(ServiceProvider services, int days)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Request.QueryString = new QueryString($"?days={days}");
-        var result = (ObjectResult)await services.GetRequiredService<GetForecast>().Run(context.Request, CancellationToken.None);
-        return (result.StatusCode ?? 200, JsonSerializer.SerializeToElement(result.Value, JsonBody.Options));
-    }
-
-    private static async Task<JsonElement> Health(ServiceProvider services)
-    {
-        var context = new DefaultHttpContext();
-        var result = (ObjectResult)await services.GetRequiredService<Health>().Run(context.Request, CancellationToken.None);
-        return JsonSerializer.SerializeToElement(result.Value, JsonBody.Options);
-    }
+    private static async Task<JsonElement> Health(EstimateScenario scenario) => (await scenario.Server.Client.GetAnswerAsync("api/health")).Json;
 
     private static string[] Dates(JsonElement forecast) => forecast.GetProperty("forecasts").EnumerateArray().Select(d => d.GetProperty("date").GetString()!).ToArray();
 
@@ -74,7 +41,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task Mid_month_the_forecast_starts_tomorrow_from_yesterdays_estimate_and_todays_partial_row_is_left_out()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
         await IngestEisn(services);
 
         (int status, JsonElement forecast) = await Forecast(services, 7);
@@ -93,7 +60,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task In_the_first_days_of_a_month_the_new_months_estimate_follows_a_month_the_model_forecasts_through()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 3, 2), new EisnCsvBuilder().From(new DateOnly(2026, 3, 1), 2).Build());
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 3, 2), new EisnCsvBuilder().From(new DateOnly(2026, 3, 1), 2).Build());
         await IngestEisn(services);
 
         (int status, JsonElement forecast) = await Forecast(services, 3);
@@ -107,8 +74,8 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task Without_an_estimate_the_daily_file_alone_is_used_the_model_rolls_through_the_gap_and_health_says_why()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), eisn: null);
-        _eisn.Script.Enqueue("404");
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), eisn: null);
+        services.Eisn.Script.Enqueue("404");
         await Assert.ThrowsAsync<HttpRequestException>(() => IngestEisn(services));
 
         (int status, JsonElement forecast) = await Forecast(services, 7);
@@ -128,14 +95,14 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [InlineData("2026,02,01,2026.086,  100, 12.5, 30, 35,\n2026,02,02,2026.089,  lots, 12.5, 30, 35,\n", "line 2")]
     public async Task A_malformed_estimate_is_refused_and_recorded_and_serving_goes_on_from_what_it_had(string body, string reason)
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
         await IngestEisn(services);
-        _eisn.Body = body;
-        _eisn.ETag = "\"eisn-2\"";
+        services.Eisn.Body = body;
+        services.Eisn.ETag = "\"eisn-2\"";
 
         await IngestEisn(services);
 
-        IngestRun run = (await services.GetRequiredService<IngestHistory>().RecentAsync(IngestHistory.Eisn, 1, CancellationToken.None))[0];
+        IngestRun run = (await services.Server.Get<IngestHistory>().RecentAsync(IngestHistory.Eisn, 1, CancellationToken.None))[0];
         Assert.Equal("Invalid", run.Outcome);
         Assert.Contains(reason, run.Error);
         (int status, JsonElement forecast) = await Forecast(services, 1);
@@ -146,7 +113,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task A_malformed_estimate_on_a_first_run_leaves_the_file_alone()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), "<html>oops</html>");
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), "<html>oops</html>");
         await IngestEisn(services);
 
         (int status, JsonElement forecast) = await Forecast(services, 1);
@@ -159,7 +126,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task Where_the_estimate_overlaps_the_file_the_file_wins()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 1), new EisnCsvBuilder().From(new DateOnly(2026, 1, 1), 31).WithValues(_ => 999).Build());
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 1), new EisnCsvBuilder().From(new DateOnly(2026, 1, 1), 31).WithValues(_ => 999).Build());
         await IngestEisn(services);
 
         (int status, JsonElement forecast) = await Forecast(services, 1);
@@ -174,7 +141,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     public async Task Days_reported_by_too_few_stations_are_skipped_and_forecast_through()
     {
         string eisn = new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 19).WithFewStations(new DateOnly(2026, 2, 10), 3).WithFewStations(new DateOnly(2026, 2, 19), 2).Build();
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), eisn);
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), eisn);
         await IngestEisn(services);
 
         (int status, JsonElement forecast) = await Forecast(services, 2);
@@ -188,7 +155,7 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task A_forecast_that_would_need_a_lead_above_sixty_is_a_503_naming_the_age_and_health_says_stale()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 4, 15), eisn: null);
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 4, 15), eisn: null);
 
         (int status, JsonElement problem) = await Forecast(services, 1);
 
@@ -202,17 +169,17 @@ public sealed class TomorrowTests(ServedAppFixture app, AzuriteFixture azurite) 
     [Fact]
     public async Task The_estimate_is_fetched_with_a_conditional_get_kept_as_one_copy_and_never_queues_a_retrain()
     {
-        await using ServiceProvider services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
+        await using EstimateScenario services = await AppOnAsync(new DateOnly(2026, 2, 20), new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).Build());
         await IngestEisn(services);
         await IngestEisn(services);
-        _eisn.Body = new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).WithValues(i => 50 + i).Build();
-        _eisn.ETag = "\"eisn-2\"";
+        services.Eisn.Body = new EisnCsvBuilder().From(new DateOnly(2026, 2, 1), 20).WithValues(i => 50 + i).Build();
+        services.Eisn.ETag = "\"eisn-2\"";
         await IngestEisn(services);
 
-        Assert.Equal(1, _eisn.NotModifiedAnswers);
-        IReadOnlyList<IngestRun> runs = await services.GetRequiredService<IngestHistory>().RecentAsync(IngestHistory.Eisn, 10, CancellationToken.None);
+        Assert.Equal(1, services.Eisn.NotModifiedAnswers);
+        IReadOnlyList<IngestRun> runs = await services.Server.Get<IngestHistory>().RecentAsync(IngestHistory.Eisn, 10, CancellationToken.None);
         Assert.Equal(["Stored", "Unchanged", "Stored"], runs.Select(r => r.Outcome));
-        StorageOptions names = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
+        StorageOptions names = services.Server.Get<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value;
         var blobs = new List<string>();
         await foreach (Azure.Storage.Blobs.Models.BlobItem blob in azurite.BlobServiceClient.GetBlobContainerClient(names.RawContainer).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "eisn/", CancellationToken.None))
         {

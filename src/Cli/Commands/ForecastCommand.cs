@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Core.Presentation;
 using SunspotForecaster.Core.Serving;
 
 namespace SunspotForecaster.Cli.Commands;
@@ -19,11 +20,26 @@ internal static class ForecastCommand
         };
         Option<DateOnly?> today = CommonOptions.Date("--today", "The day the forecast is issued (default: today, UTC); it starts the day after, and EISN rows from this day on are ignored.");
         Option<int> days = CommonOptions.WholeNumber("--days", "Days to forecast, from the day after the issue day.", 1, 1, ForecastModel.MaxDays);
-        var command = new Command("forecast", "Forecast the days from tomorrow from a SIDC file (and an EISN file), with 90% intervals.") { modelDirectory, data, eisn, today, days };
+        Option<FileInfo?> chart = new("--chart")
+        {
+            Description = $"Also draw the forecast after the last {DashboardPage.HistoryDays} observed days as an SVG file (the picture GET /api/forecast/chart answers).",
+            HelpName = "FILE.svg",
+            Validators =
+            {
+                result =>
+                {
+                    if (result.GetValueOrDefault<FileInfo?>() is { } file && !(file.Directory?.Exists ?? false))
+                    {
+                        result.AddError($"--chart: the folder {file.DirectoryName} does not exist.");
+                    }
+                },
+            },
+        };
+        var command = new Command("forecast", "Forecast the days from tomorrow from a SIDC file (and an EISN file), with 90% intervals.") { modelDirectory, data, eisn, today, days, chart };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            SunspotForecast forecast = await OfflineForecast.FromFilesAsync(
+            ForecastView view = await OfflineForecast.FromFilesAsync(
                 parsed.GetRequiredValue(modelDirectory).FullName,
                 parsed.GetRequiredValue(data),
                 parsed.GetValue(eisn),
@@ -31,7 +47,15 @@ internal static class ForecastCommand
                 parsed.GetValue(days),
                 now,
                 cancellationToken);
-            return CommandOutput.Write(parsed, forecast, WriteForecast);
+            if (parsed.GetValue(chart) is { } file)
+            {
+                // Written beside, then moved: a reader never sees half a picture.
+                string partial = file.FullName + ".partial";
+                await File.WriteAllTextAsync(partial, ForecastChart.Svg(view.Series, view.Forecast, DashboardPage.HistoryDays), cancellationToken);
+                File.Move(partial, file.FullName, overwrite: true);
+            }
+
+            return CommandOutput.Write(parsed, view.Forecast, WriteForecast);
         });
         return command;
     }

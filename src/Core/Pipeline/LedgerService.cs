@@ -129,7 +129,8 @@ public sealed partial class LedgerService(
         DateOnly from = today.AddDays(-options.Value.WindowDays);
         IReadOnlyList<ScoredForecast> scored = await ScoredAsync(from, today, cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(Model, cancellationToken).ConfigureAwait(false);
-        DemotionTest? test = champion is { IsBaseline: false } ? LiveSkill.AgainstPersistence(SinceItsPromotion(scored, champion)) : null;
+        // Nothing scored since the promotion: no test (and no NaN RMSE, which JSON cannot carry).
+        DemotionTest? test = champion is { IsBaseline: false } && LiveSkill.AgainstPersistence(SinceItsPromotion(scored, champion)) is { Count: > 0 } t ? t : null;
         return new LiveSkillReport(Model, from, today, options.Value.WindowDays, champion is { IsBaseline: false } ? champion.Version : null, LiveSkill.Lines(scored), test);
     }
 

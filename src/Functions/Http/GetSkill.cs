@@ -12,13 +12,17 @@ public sealed class GetSkill(LedgerService ledger)
     [Function(nameof(GetSkill))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "skill")] HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        if (QueryParameters.Check(request, "model") is { } unknown)
+        {
+            return unknown;
+        }
+
         string model = request.Query["model"].FirstOrDefault() ?? ModelKinds.Sunspots;
         return model switch
         {
             ModelKinds.Sunspots => new OkObjectResult(await ledger.SkillAsync(cancellationToken)),
-            ModelKinds.Cars => Problems.NotFound("The car-colour classifier forecasts nothing, so it has no live skill; ask for model=sunspots."),
-            _ => Problems.NotFound(ModelKinds.Unknown(model)),
+            ModelKinds.Cars => Problems.NotFound("model", "The car-colour classifier forecasts nothing, so it has no live skill; ask for model=sunspots."),
+            _ => Problems.NotFound("model", ModelKinds.Unknown(model)),
         };
     }
 }

@@ -20,7 +20,9 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
     [Function(nameof(PostForecast))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forecast")] HttpRequest request, CancellationToken cancellationToken)
     {
-        (Body? body, IActionResult? problem) = await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+        (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
+            ? (null, unknown)
+            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -33,7 +35,7 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
 
         if (history.Length > options.Value.MaxHistory)
         {
-            return Problems.TooLarge($"history has {history.Length} values; at most {options.Value.MaxHistory} are accepted (only the last ones are used).");
+            return Problems.TooLarge("history", $"history has {history.Length} values; at most {options.Value.MaxHistory} are accepted (only the last ones are used).");
         }
 
         int days = body.Days ?? 1;
