@@ -65,7 +65,7 @@ internal static class ForecastCommand
     {
         LastObservation last = forecast.LastObservation;
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Issued {forecast.IssuedAt:yyyy-MM-dd}. Last observation {last.Date:yyyy-MM-dd}: {last.Value:0}{(last.Kind is { } kind ? $" ({kind.ToString().ToLowerInvariant()})" : "")}, {forecast.GapDays} days before.{(forecast.Model is { } model ? $" Model trained {model.TrainedAt:yyyy-MM-dd}, test RMSE {model.TestRmse:0.00}." : $" No model: {forecast.Reason}")}"));
+            $"Issued {forecast.IssuedAt:yyyy-MM-dd}. Last observation {last.Date:yyyy-MM-dd}: {last.Value:0}{(last.Kind is { } kind ? $" ({kind.ToString().ToLowerInvariant()})" : "")}, {forecast.GapDays} day{(forecast.GapDays == 1 ? "" : "s")} before.{(forecast.Model is { } model ? $" Model trained {model.TrainedAt:yyyy-MM-dd}, test RMSE {model.TestRmse:0.00}." : $" No model: {forecast.Reason}")}"));
         foreach (ForecastDay day in forecast.Forecasts)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
