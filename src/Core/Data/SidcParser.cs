@@ -184,10 +184,12 @@ public static class SidcParser
             throw new SidcFormatException(lineNumber, $"field 7 (number of observations) is {observations}; it cannot be negative.");
         }
 
-        int marker = ParseInteger(line[fields[7]], lineNumber, "8 (definitive marker)");
+        // One character, as SILSO writes it: "01" or "+1" is a damaged byte, not a marker.
+        ReadOnlySpan<byte> markerText = line[fields[7]].Trim((byte)' ');
+        int marker = markerText.Length == 1 ? markerText[0] - '0' : -1;
         if (marker is not (0 or 1))
         {
-            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is {marker}; expected 1 (definitive) or 0 (provisional).");
+            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is '{Printable(markerText)}'; expected 1 (definitive) or 0 (provisional).");
         }
 
         return new Row(date, value, standardDeviation, observations, Provisional: marker == 0);
@@ -196,7 +198,8 @@ public static class SidcParser
     private static int ParseInteger(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        // SILSO never writes a '+': a plus sign is a damaged byte, not a number.
+        if (text.StartsWith("+"u8) || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
         {
             throw new SidcFormatException(lineNumber, $"field {name} is '{Printable(text)}', not a whole number.");
         }
@@ -208,7 +211,8 @@ public static class SidcParser
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
         // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers.
-        if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
+        if (text.StartsWith("+"u8)
+            || !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
             || !double.IsFinite(value))
         {
             throw new SidcFormatException(lineNumber, $"field {name} is '{Printable(text)}', not a number.");

@@ -114,6 +114,9 @@ public class SidcParserTests
     [InlineData(6, "  1.5", "field 7 (number of observations)")]
     [InlineData(3, "2000.0z", "field 4 (decimal date)")]
     [InlineData(4, "  NaN", "field 5 (sunspot number)")]
+    // A flipped byte made " +2" of "  2" (found by the property test): SILSO never writes a plus.
+    [InlineData(6, "  +2", "field 7 (number of observations)")]
+    [InlineData(4, " +50", "field 5 (sunspot number)")]
     public void Rejects_a_field_that_is_not_a_number(int field, string value, string expected)
     {
         string[] lines = Lines();
@@ -188,16 +191,20 @@ public class SidcParserTests
         Assert.Contains(expected, error.Reason);
     }
 
-    [Fact]
-    public void Rejects_a_marker_that_is_neither_definitive_nor_provisional()
+    [Theory]
+    [InlineData("2")]
+    // Flipped bytes the property test found: one character is what SILSO writes.
+    [InlineData("01")]
+    [InlineData("+1")]
+    public void Rejects_a_marker_that_is_neither_definitive_nor_provisional(string marker)
     {
         string[] lines = Lines();
-        lines[0] = ReplaceField(lines[0], 7, "2");
+        lines[0] = ReplaceField(lines[0], 7, marker);
 
         SidcFormatException error = Rejects(Join(lines));
 
         Assert.Equal(1, error.LineNumber);
-        Assert.Contains("field 8 (definitive marker) is 2", error.Reason);
+        Assert.Contains($"field 8 (definitive marker) is '{marker}'", error.Reason);
     }
 
     [Fact]
