@@ -41,6 +41,12 @@ param ingestSchedule string = '0 15 6 * * *'
 @description('URL of the SILSO daily total sunspot number file, app setting Ingest__SourceUrl.')
 param ingestSourceUrl string = 'https://www.sidc.be/SILSO/INFO/sndtotcsv.php'
 
+@description('NCRONTAB schedule (UTC) of the daily-estimate timer, app setting EISN_SCHEDULE: hourly, as SILSO recomputes EISN through the day.')
+param eisnSchedule string = '0 5 * * * *'
+
+@description('URL of SILSO\'s daily estimate for the current month (EISN), app setting Ingest__EisnSourceUrl.')
+param eisnSourceUrl string = 'https://www.sidc.be/SILSO/DATA/EISN/EISN_current.csv'
+
 @description('Wall-clock budget of one training run in minutes, app setting Training__BudgetMinutes. Keep it below the 30-minute function timeout.')
 @minValue(1)
 @maxValue(29)
@@ -144,6 +150,8 @@ module app 'app/plan-and-app.bicep' = {
     functionTimeout: functionTimeout
     ingestSchedule: ingestSchedule
     ingestSourceUrl: ingestSourceUrl
+    eisnSchedule: eisnSchedule
+    eisnSourceUrl: eisnSourceUrl
     trainingBudgetMinutes: trainingBudgetMinutes
     championRefreshSeconds: championRefreshSeconds
   }

@@ -26,6 +26,8 @@ internal static class SunspotsCli
             IngestCommand.Create(configuration),
             ModelsCommand.Create(configuration),
             PipelineCommand.Create(configuration),
+            SkillCommand.Create(configuration),
+            ReplayCommand.Create(),
         };
         root.Options.Add(CommonOptions.Json);
         return root;
@@ -53,7 +55,7 @@ internal static class SunspotsCli
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
                 $"Cannot reach storage ({Innermost(e).Message}). Locally, run scripts/run-pipeline.sh once (it starts Azurite), or set Storage__Blobs, Storage__Tables and Storage__Queues.");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
                 $"The download failed: {e.Message.TrimEnd('.')}. Without internet access, pass a local copy with --source FILE (or --data FILE).");
@@ -82,5 +84,6 @@ internal static class SunspotsCli
         e is Azure.RequestFailedException { Status: 0 } || (e is AggregateException a && a.InnerExceptions.All(i => i is Azure.RequestFailedException { Status: 0 }));
 
     private static bool IsBadInput(Exception e) =>
-        e is SidcFormatException or ModelPackageException or ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        e is SidcFormatException or ModelPackageException or ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+            or Core.Forecasting.DataTooOldException;
 }

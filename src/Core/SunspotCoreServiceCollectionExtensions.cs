@@ -24,6 +24,7 @@ public static class SunspotCoreServiceCollectionExtensions
         services.AddValidatedOptions<IngestOptions>(configuration, IngestOptions.SectionName);
         services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName);
         services.AddValidatedOptions<PromotionOptions>(configuration, PromotionOptions.SectionName);
+        services.AddValidatedOptions<LedgerOptions>(configuration, LedgerOptions.SectionName);
         services.AddValidatedOptions<ServingOptions>(configuration, ServingOptions.SectionName);
 
         services.TryAddSingleton<TrainingSettings>();
@@ -31,16 +32,26 @@ public static class SunspotCoreServiceCollectionExtensions
         services.TryAddSingleton<RetrainService>();
         services.TryAddSingleton<RetrainPlanner>();
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<LedgerService>();
         services.TryAddTransient<DataRefreshService>(); // holds the typed HttpClient of IngestService
-        services.TryAddTransient<LocalPipeline>();
+        services.TryAddTransient<EstimateRefreshService>(); // holds the typed HttpClient of EisnIngestService
+        services.TryAddTransient<LocalPipeline>(); // holds the typed HttpClients through the ingest services
         services.TryAddSingleton<ChampionCache>();
+        services.TryAddSingleton<ObservationsService>();
         services.TryAddSingleton<ForecastService>();
+        services.TryAddSingleton<Presentation.DashboardService>();
         services.TryAddSingleton<ClassificationService>();
 
-        // The resilience handler bounds each attempt and the whole download (Ingest:* settings);
-        // the client itself must not cut them short.
-        services.AddHttpClient<IngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler()
+        AddSilsoDownload(services.AddHttpClient<IngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan));
+        AddSilsoDownload(services.AddHttpClient<EisnIngestService>(client => client.Timeout = Timeout.InfiniteTimeSpan));
+        return services;
+    }
+
+    // The resilience handler bounds each attempt (until the headers) and the whole request, with
+    // retries from the Ingest:* settings; the client itself must not cut them short. The body is
+    // bounded after the headers by the services themselves (BoundedDownload).
+    private static void AddSilsoDownload(IHttpClientBuilder client) =>
+        client.AddStandardResilienceHandler()
             .Configure((options, provider) =>
             {
                 IngestOptions ingest = provider.GetRequiredService<IOptions<IngestOptions>>().Value;
@@ -50,8 +61,6 @@ public static class SunspotCoreServiceCollectionExtensions
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(ingest.TotalTimeoutSeconds, ingest.AttemptTimeoutSeconds + 1));
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(2 * ingest.AttemptTimeoutSeconds + 1);
             });
-        return services;
-    }
 
     private static void AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
         where TOptions : class

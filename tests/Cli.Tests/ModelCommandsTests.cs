@@ -86,12 +86,12 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
     [Fact]
     public async Task Forecast_answers_each_day_with_an_interval_and_the_attribution()
     {
-        CliResult result = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--days", "5", "--json");
+        CliResult result = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--today", "1999-12-31", "--days", "5", "--json");
 
         Assert.Equal(0, result.ExitCode);
         JsonElement json = result.Json();
         Assert.Equal("1999-12-31", json.GetProperty("lastObservation").GetProperty("date").GetString());
-        Assert.True(json.GetProperty("lastObservation").GetProperty("provisional").GetBoolean());
+        Assert.Equal("provisional", json.GetProperty("lastObservation").GetProperty("kind").GetString());
         JsonElement[] days = json.GetProperty("forecasts").EnumerateArray().ToArray();
         Assert.Equal(5, days.Length);
         Assert.Equal("2000-01-01", days[0].GetProperty("date").GetString());
@@ -101,6 +101,31 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.Equal(0.9, days[0].GetProperty("intervalLevel").GetDouble(), 6);
         Assert.Equal("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", json.GetProperty("source").GetString());
         Assert.Equal("sunspots", json.GetProperty("model").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Evaluate_with_leads_scores_each_lead_beside_both_baselines()
+    {
+        CliResult result = await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "60", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement[] byLead = result.Json().GetProperty("byLead").EnumerateArray().ToArray();
+        Assert.Equal(Enumerable.Range(1, 60), byLead.Select(l => l.GetProperty("lead").GetInt32()));
+        // Windows of 8 days with targets 1998-01-09..1999-12-31: lead L has one target fewer than lead L - 1.
+        Assert.Equal(730 - 8, byLead[0].GetProperty("n").GetInt32());
+        Assert.Equal(730 - 8 - 59, byLead[59].GetProperty("n").GetInt32());
+        foreach (JsonElement lead in byLead)
+        {
+            foreach (string field in new[] { "rmse", "mae", "coverage", "persistenceRmse", "rotationMeanRmse" })
+            {
+                Assert.True(double.IsFinite(lead.GetProperty(field).GetDouble()), $"{field} at lead {lead.GetProperty("lead")}");
+            }
+
+            Assert.Contains(lead.GetProperty("method").GetString(), new[] { "model", "persistence", "rotationMean" });
+        }
+
+        Assert.Equal(result.Json().GetProperty("rmse").GetDouble(), byLead[0].GetProperty("rmse").GetDouble(), 6);
+        Assert.Equal(2, (await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "61")).ExitCode);
     }
 
     [Fact]

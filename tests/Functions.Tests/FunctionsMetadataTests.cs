@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Functions.Http;
 using SunspotForecaster.Tests;
+using SunspotForecaster.Tests.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -29,6 +30,16 @@ public class FunctionsMetadataTests
 
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("%INGEST_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.TryGetProperty("runOnStartup", out JsonElement runOnStartup) && runOnStartup.GetBoolean());
+    }
+
+    [Fact]
+    public void The_estimate_timer_runs_on_its_own_schedule_setting_and_not_on_start_up()
+    {
+        JsonElement trigger = Trigger(Function(nameof(IngestEisn)));
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%EISN_SCHEDULE%", trigger.GetProperty("schedule").GetString());
         Assert.False(trigger.TryGetProperty("runOnStartup", out JsonElement runOnStartup) && runOnStartup.GetBoolean());
     }
 
@@ -89,6 +100,10 @@ public class FunctionsMetadataTests
     [InlineData(nameof(PromoteModel), "models/{name}/{version:int}/promote", "post", "Function")]
     [InlineData(nameof(RequestRetrain), "retrain", "post", "Function")]
     [InlineData(nameof(Health), "health", "get", "Anonymous")]
+    [InlineData(nameof(GetSkill), "skill", "get", "Anonymous")]
+    [InlineData(nameof(GetForecastChart), "forecast/chart", "get", "Anonymous")]
+    [InlineData(nameof(GetDashboard), "dashboard", "get", "Anonymous")]
+    [InlineData(nameof(GetOpenApi), "openapi.json", "get", "Anonymous")]
     public void Each_http_function_has_its_route_method_and_auth_level(string name, string route, string method, string authLevel)
     {
         JsonElement trigger = Trigger(Function(name));
@@ -97,5 +112,13 @@ public class FunctionsMetadataTests
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void Only_the_admin_routes_need_a_function_key()
+    {
+        string[] keyed = [.. HttpFunctionRoute.Read(FunctionsServer.FunctionsOutput).Where(r => r.NeedsKey).Select(r => r.Name).Order()];
+
+        Assert.Equal([nameof(PromoteModel), nameof(RequestRetrain)], keyed);
     }
 }

@@ -11,7 +11,7 @@ using SunspotForecaster.Tests.Azurite;
 namespace SunspotForecaster.Functions.Tests;
 
 /// <summary>The timer's download against a misbehaving SILSO: retried, bounded in time, and never storing a broken file.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(ServedAppCollection.Name)]
 public sealed class IngestResilienceTests : IDisposable
 {
     private readonly SidcHttpServer _silso = new(new SidcCsvBuilder().StartingOn(new DateOnly(1990, 1, 1)).WithDays(4000).Build());

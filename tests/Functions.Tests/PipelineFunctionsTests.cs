@@ -16,7 +16,7 @@ namespace SunspotForecaster.Functions.Tests;
 /// The timer and queue functions as the host would run them — composed like Program.cs, against
 /// Azurite and a stand-in for SILSO on 127.0.0.1 — with storage names of their own.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(ServedAppCollection.Name)]
 public sealed class PipelineFunctionsTests : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite;

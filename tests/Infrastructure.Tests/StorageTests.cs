@@ -39,6 +39,7 @@ public sealed class StorageTests(CompiledBicep bicep)
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "ModelVersions")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "ModelAliases")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "IngestRuns")]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "ForecastLedger")]
     public void The_containers_queues_and_tables_the_app_uses_exist(string type, string name) =>
         Assert.Contains(bicep.Template.OfType(type), resource => resource.Name.EndsWith($"'{name}')]", StringComparison.Ordinal));
 

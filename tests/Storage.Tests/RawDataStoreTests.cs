@@ -20,7 +20,7 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         IngestRunsTable = UniqueNames.Table("runs"),
     };
 
-    private RawDataStore Store => new(azurite.BlobServiceClient, azurite.TableServiceClient, Options.Create(_options), TimeProvider.System, NullLogger<RawDataStore>.Instance);
+    private RawDataStore Store => new(azurite.BlobServiceClient, new IngestHistory(azurite.TableServiceClient, Options.Create(_options), TimeProvider.System), Options.Create(_options), TimeProvider.System, NullLogger<RawDataStore>.Instance);
 
     private BlobContainerClient Container => azurite.BlobServiceClient.GetBlobContainerClient(_options.RawContainer);
 

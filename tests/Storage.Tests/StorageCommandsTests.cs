@@ -95,13 +95,19 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task Pipeline_trains_registers_promotes_and_forecasts_then_does_nothing_for_the_same_data()
+    public async Task Pipeline_trains_registers_promotes_and_forecasts_tomorrow_then_does_nothing_for_the_same_data()
     {
+        // As SILSO publishes them on any day: the daily file up to the end of last month, the
+        // estimate for this month up to today (today's row partial).
+        DateOnly today = DateOnly.FromDateTime(DateTime.UtcNow);
+        DateOnly monthStart = new(today.Year, today.Month, 1);
         string file = Path.Combine(_temp.Path, "SN_d_tot_V2.0.csv");
-        await File.WriteAllTextAsync(file, Synthetic());
+        await File.WriteAllTextAsync(file, new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(monthStart.DayNumber - new DateOnly(1975, 1, 1).DayNumber)
+            .WithProvisionalFrom(monthStart.AddMonths(-1)).Build());
+        string eisn = new EisnCsvBuilder().From(monthStart, today.Day).WriteTo(_temp.Path);
 
-        var first = await Run("pipeline", "run", "--source", file);
-        var second = await Run("pipeline", "run", "--source", file);
+        var first = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
+        var second = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
         var models = await Run("models", "list", "--name", "sunspots");
 
         Assert.Equal(0, first.ExitCode);
@@ -110,12 +116,16 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
         Assert.All(steps, s => Assert.Equal("Trained", s.GetProperty("outcome").GetString()));
         Assert.All(steps, s => Assert.True(s.GetProperty("promoted").GetBoolean(), s.GetProperty("message").GetString()));
         Assert.Equal(1, first.Json.GetProperty("champion").GetInt32());
+        Assert.Equal("Stored", first.Json.GetProperty("eisn").GetProperty("outcome").GetString());
         JsonElement forecast = first.Json.GetProperty("forecast");
-        Assert.Equal("2004-01-01", forecast.GetProperty("forecasts")[0].GetProperty("date").GetString());
+        Assert.Equal($"{today.AddDays(1):yyyy-MM-dd}", forecast.GetProperty("forecasts")[0].GetProperty("date").GetString());
+        Assert.Equal($"{today.AddDays(-1):yyyy-MM-dd}", forecast.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal(today.Day == 1 ? "provisional" : "estimate", forecast.GetProperty("lastObservation").GetProperty("kind").GetString());
         Assert.InRange(forecast.GetProperty("forecasts")[0].GetProperty("value").GetDouble(), 0, 400);
 
         Assert.Equal(0, second.ExitCode);
         Assert.Equal("Unchanged", second.Json.GetProperty("ingest").GetProperty("outcome").GetString());
+        Assert.Equal("Unchanged", second.Json.GetProperty("eisn").GetProperty("outcome").GetString());
         Assert.All(second.Json.GetProperty("steps").EnumerateArray(), s => Assert.Equal("skipped", s.GetProperty("outcome").GetString()));
         Assert.Equal(1, models.Json.GetProperty("champion").GetInt32());
         Assert.Single(models.Json.GetProperty("versions").EnumerateArray());

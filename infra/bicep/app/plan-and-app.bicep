@@ -61,6 +61,12 @@ param ingestSchedule string
 @description('URL of the SILSO daily sunspot file (Ingest__SourceUrl).')
 param ingestSourceUrl string
 
+@description('NCRONTAB schedule of the EISN timer (EISN_SCHEDULE).')
+param eisnSchedule string
+
+@description('URL of SILSO\'s daily estimate for the current month (Ingest__EisnSourceUrl).')
+param eisnSourceUrl string
+
 @description('Wall-clock budget of one training run, in minutes (Training__BudgetMinutes).')
 param trainingBudgetMinutes int
 
@@ -164,7 +170,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Storage__RetrainQueue: retrainQueueName
 
     INGEST_SCHEDULE: ingestSchedule
+    EISN_SCHEDULE: eisnSchedule
     Ingest__SourceUrl: ingestSourceUrl
+    Ingest__EisnSourceUrl: eisnSourceUrl
     Ingest__AttemptTimeoutSeconds: '60'
     Ingest__Retries: '3'
     Ingest__RetryDelaySeconds: '5'
@@ -174,7 +182,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Serving__RetryAfterSeconds: '300'
     Serving__MaxBodyBytes: '262144'
     Serving__MaxHistory: '3653'
+    Serving__EisnMinStations: '10'
     Promotion__CarEnumerationMaxLength: '64'
+    Ledger__WindowDays: '90'
+    Ledger__DemotionMinCount: '60'
 
     // libtorch's OpenMP threads sleep instead of spinning while they wait: training (queue) and
     // forecasts (HTTP) share an instance's cores, and spinning pools slow each other many times over.

@@ -124,6 +124,11 @@ resource ingestRunsTable 'Microsoft.Storage/storageAccounts/tableServices/tables
   name: 'IngestRuns'
 }
 
+resource forecastLedgerTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: 'ForecastLedger'
+}
+
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output queueEndpoint string = storage.properties.primaryEndpoints.queue

@@ -12,10 +12,18 @@ internal static class IngestCommand
     public static Command Create(IConfiguration configuration)
     {
         Option<string?> source = Source();
-        var command = new Command("ingest", "Download (or read) the SIDC file and store it if it is new and valid; prints what was decided.") { source };
+        Option<bool> eisn = new("--eisn") { Description = "Ingest SILSO's daily estimate (EISN) instead: keep it as the one current copy if it is valid (default source: Ingest__EisnSourceUrl)." };
+        var command = new Command("ingest", "Download (or read) the SIDC file and store it if it is new and valid, or with --eisn the daily estimate; prints what was decided.") { source, eisn };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using ServiceProvider services = CliServices.Create(configuration);
+            if (parsed.GetValue(eisn))
+            {
+                EisnIngestResult estimate = await services.GetRequiredService<EisnIngestService>().IngestAsync(parsed.GetValue(source), cancellationToken);
+                int written = CommandOutput.Write(parsed, estimate, (writer, r) => writer.WriteLine($"{r.Outcome}{(r.LastDate is DateOnly last ? $" EISN up to {last:yyyy-MM-dd}" : "")}{(r.Reason is null ? "" : $": {r.Reason}")}"));
+                return estimate.Outcome == IngestOutcome.Invalid ? ExitCodes.BadInput : written;
+            }
+
             IngestResult result = await services.GetRequiredService<IngestService>().IngestAsync(parsed.GetValue(source), cancellationToken);
             int code = CommandOutput.Write(parsed, IngestSummary.Of(result), WriteIngest);
             return result.Outcome == IngestOutcome.Invalid ? ExitCodes.BadInput : code;
@@ -25,7 +33,7 @@ internal static class IngestCommand
 
     public static Option<string?> Source() => new("--source")
     {
-        Description = "The SIDC file: an http(s) URL or a path (default: Ingest__SourceUrl, SILSO's URL).",
+        Description = "The file: an http(s) URL or a path (default: Ingest__SourceUrl, SILSO's URL; with --eisn, Ingest__EisnSourceUrl).",
         HelpName = "URL|FILE",
     };
 

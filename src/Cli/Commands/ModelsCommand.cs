@@ -80,5 +80,15 @@ internal static class ModelsCommand
         {
             writer.WriteLine(Describe(v, listing.Champion));
         }
+
+        if (listing.Baseline is { } baseline)
+        {
+            writer.WriteLine($"No champion: {(baseline == Core.Forecasting.ForecastMethod.RotationMean ? "the 27-day mean" : "persistence")} answers since the last demotion.");
+        }
+
+        foreach (Demotion d in listing.Demotions)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demoted {d.At:yyyy-MM-dd HH:mm}: {d.Reason}"));
+        }
     }
 }

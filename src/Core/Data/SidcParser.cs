@@ -184,40 +184,36 @@ public static class SidcParser
             throw new SidcFormatException(lineNumber, $"field 7 (number of observations) is {observations}; it cannot be negative.");
         }
 
-        // One digit, as SILSO writes it: "01" is a damaged line (a byte of its line end), not a marker.
+        // One character, as SILSO writes it: "01" or "+1" is a damaged byte, not a marker.
         ReadOnlySpan<byte> markerText = line[fields[7]].Trim((byte)' ');
-        int marker = ParseInteger(markerText, lineNumber, "8 (definitive marker)");
-        if (marker is not (0 or 1) || markerText.Length != 1)
+        int marker = markerText.Length == 1 ? markerText[0] - '0' : -1;
+        if (marker is not (0 or 1))
         {
-            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is {Printable(markerText)}; expected 1 (definitive) or 0 (provisional).");
+            throw new SidcFormatException(lineNumber, $"field 8 (definitive marker) is '{Printable(markerText)}'; expected 1 (definitive) or 0 (provisional).");
         }
 
         return new Row(date, value, standardDeviation, observations, Provisional: marker == 0);
     }
 
-    // Digits, with a minus sign only before a number that is not zero (so that a negative count is
-    // named as such): SILSO writes no plus sign and no "-0", and a damaged byte can make either.
-    // The digits are checked here because .NET's parsing also takes trailing NUL characters.
     private static int ParseInteger(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
-        bool negative = !text.IsEmpty && text[0] == (byte)'-';
-        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
-        if (digits.IsEmpty || digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
-            || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int magnitude) || (negative && magnitude == 0))
+        // SILSO never writes a '+' or a "-0": either is a damaged byte, not a number (a minus sign
+        // before any other number is read, so that a negative count is named as such).
+        if (text.StartsWith("+"u8) || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
+            || (value == 0 && text.StartsWith("-"u8)))
         {
             throw new SidcFormatException(lineNumber, $"field {name} is '{Printable(text)}', not a whole number.");
         }
 
-        return negative ? -magnitude : magnitude;
+        return value;
     }
 
     private static double ParseNumber(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
-        // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers, and trailing NUL
-        // characters: only signs, digits and the decimal point are let through to it.
-        if (text.IndexOfAnyExcept("0123456789.+-"u8) >= 0
+        // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers.
+        if (text.StartsWith("+"u8)
             || !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
             || !double.IsFinite(value))
         {

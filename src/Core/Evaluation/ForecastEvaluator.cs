@@ -48,29 +48,33 @@ public static class ForecastEvaluator
     }
 
     /// <summary>
-    /// The (forecast, actual) pairs of recursive forecasts 1..<paramref name="maxHorizon"/> days
-    /// ahead from every window whose following days lie inside the same unbroken range.
+    /// Scores <paramref name="model"/> on the range <paramref name="start"/>..<paramref name="end"/>
+    /// of <paramref name="series"/>: next-day metrics, and with <paramref name="leads"/> the skill at
+    /// each lead 1..leads beside both baselines.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<(float Forecast, float Actual)>> ErrorsByHorizon(ForecastModel model, WindowSet windows, int maxHorizon)
+    /// <exception cref="ArgumentException">The range lies outside the data or holds no complete window.</exception>
+    public static RangeScore Score(ForecastModel model, Data.SunspotSeries series, DateOnly start, DateOnly end, int? leads)
     {
-        float[][] paths = model.PredictPaths(windows.Inputs, windows.Count, maxHorizon);
-        ReadOnlySpan<float> values = windows.Series.Values;
-        var pairs = new List<(float, float)>[maxHorizon];
-        for (int h = 1; h <= maxHorizon; h++)
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(series);
+        var range = new DateRange(start, end);
+        if (end < start || !series.Contains(start) || !series.Contains(end))
         {
-            pairs[h - 1] = new List<(float, float)>(windows.Count);
-            for (int i = 0; i + h - 1 < windows.Count; i++)
-            {
-                // The day h - 1 after this window's target is the target of window i + h - 1 only
-                // when no window in between was skipped.
-                if (windows.TargetIndex(i + h - 1) == windows.TargetIndex(i) + h - 1)
-                {
-                    pairs[h - 1].Add((MathF.Max(0, paths[h - 1][i]), values[windows.TargetIndex(i) + h - 1]));
-                }
-            }
+            throw new ArgumentException($"The test range {range} must lie within the data ({series.FirstDate:yyyy-MM-dd}..{series.LastDate:yyyy-MM-dd}).");
         }
 
-        return pairs;
+        if (leads is < 1 || leads > model.Leads)
+        {
+            throw new ArgumentException($"Leads run from 1 to {model.Leads}; {leads} were asked.");
+        }
+
+        WindowSet windows = WindowSet.Build(series, range, model.Window, model.Scaler);
+        if (windows.Count == 0)
+        {
+            throw new ArgumentException($"The test range {range} holds no complete {model.Window}-day window.");
+        }
+
+        return new RangeScore(range, Evaluate(model, windows), leads is int n ? LeadEvaluation.Score(model, windows, n) : null);
     }
 
     /// <summary>

@@ -12,7 +12,18 @@ namespace SunspotForecaster.Core.Forecasting;
 /// </summary>
 public sealed class ForecastModel : IDisposable
 {
-    public const int MaxHorizon = 30;
+    /// <summary>Most days one answer holds (the API's and the CLI's <c>days</c>).</summary>
+    public const int MaxDays = 30;
+
+    /// <summary>
+    /// The longest lead (days after the last observation) forecast, with intervals fitted and checked
+    /// on the validation years: a month of days from a last observation up to a month old.
+    /// </summary>
+    public const int MaxLead = 60;
+
+    /// <summary>Days in the rotation mean, one solar rotation as seen from Earth.</summary>
+    public const int RotationDays = 27;
+
     internal const int BatchSize = 4096;
 
     /// <summary>How far back <see cref="WindowEndingAt"/> looks for a full window of observed days before a gap.</summary>
@@ -26,8 +37,9 @@ public sealed class ForecastModel : IDisposable
     /// <summary>
     /// Wraps a trained <paramref name="network"/>. Single forecasts run on a managed copy of its
     /// weights taken here, so the network must not be trained further once wrapped.
+    /// <paramref name="leadMethods"/> (default: the network) holds one method per lead with an interval.
     /// </summary>
-    public ForecastModel(RegressorEnsemble network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals)
+    public ForecastModel(RegressorEnsemble network, RegressorShape shape, int window, StandardScaler scaler, PredictionIntervals? intervals, IReadOnlyList<ForecastMethod>? leadMethods = null)
     {
         _network = network;
         _network.eval();
@@ -37,6 +49,7 @@ public sealed class ForecastModel : IDisposable
         Window = window;
         Scaler = scaler;
         Intervals = intervals;
+        LeadMethods = leadMethods ?? Enumerable.Repeat(ForecastMethod.Model, intervals?.MaxLead ?? MaxLead).ToArray();
     }
 
     /// <summary>The shape of each member of the ensemble.</summary>
@@ -51,6 +64,18 @@ public sealed class ForecastModel : IDisposable
 
     /// <summary>Null only while the model is being calibrated after training.</summary>
     public PredictionIntervals? Intervals { get; internal set; }
+
+    /// <summary>
+    /// For each lead 1..<see cref="Leads"/>, what serves it: the network, or the baseline that did
+    /// better on the validation years.
+    /// </summary>
+    public IReadOnlyList<ForecastMethod> LeadMethods { get; internal set; }
+
+    /// <summary>
+    /// The longest lead this model forecasts: <see cref="MaxLead"/>, or 30 for a model from a package
+    /// of format 1, whose intervals were fitted for leads 1..30 only.
+    /// </summary>
+    public int Leads => LeadMethods.Count;
 
     internal RegressorEnsemble Network => _network;
 
@@ -100,17 +125,32 @@ public sealed class ForecastModel : IDisposable
         return work[^Window..];
     }
 
-    /// <summary>
-    /// Forecasts the <paramref name="days"/> days after the end of <paramref name="history"/>
-    /// (daily values, oldest first, the last of them on <paramref name="lastDate"/>; only the last
-    /// <see cref="Window"/> are used), feeding each forecast back in for the next day.
-    /// </summary>
+    /// <summary>The <paramref name="days"/> days after the end of <paramref name="history"/>: leads 1..days.</summary>
     /// <exception cref="ArgumentException">Too little history, a missing or negative value, or days outside 1..30.</exception>
     public IReadOnlyList<ForecastDay> Forecast(ReadOnlySpan<float> history, DateOnly lastDate, int days)
     {
-        if (days is < 1 or > MaxHorizon)
+        if (days is < 1 or > MaxDays)
         {
-            throw new ArgumentException($"days must be between 1 and {MaxHorizon}; it is {days}.", nameof(days));
+            throw new ArgumentException($"days must be between 1 and {MaxDays}; it is {days}.", nameof(days));
+        }
+
+        return ForecastLeads(history, lastDate, 1, days);
+    }
+
+    /// <summary>
+    /// Leads <paramref name="firstLead"/>..<paramref name="lastLead"/> after the end of
+    /// <paramref name="history"/> (daily values, oldest first, the last on
+    /// <paramref name="lastDate"/>): the network rolls forward from the last <see cref="Window"/>
+    /// values, feeding each forecast back in, through every day before the first one asked; each
+    /// lead is served by its <see cref="LeadMethods"/> entry (the rotation mean is that of the last
+    /// <see cref="RotationDays"/> values given), with the interval fitted for that lead.
+    /// </summary>
+    /// <exception cref="ArgumentException">Too little history, a missing or negative value among the last <see cref="Window"/>, or leads outside 1..<see cref="Leads"/>.</exception>
+    public IReadOnlyList<ForecastDay> ForecastLeads(ReadOnlySpan<float> history, DateOnly lastDate, int firstLead, int lastLead)
+    {
+        if (firstLead < 1 || lastLead < firstLead || lastLead > Leads)
+        {
+            throw new ArgumentException($"Leads run from 1 to {Leads}; {firstLead}..{lastLead} were asked.", nameof(lastLead));
         }
 
         if (history.Length < Window)
@@ -130,15 +170,23 @@ public sealed class ForecastModel : IDisposable
             scaled[i] = Scaler.Scale(recent[i]);
         }
 
-        Span<float> path = stackalloc float[days];
+        Span<float> path = stackalloc float[lastLead];
         PredictPath(scaled, path);
         PredictionIntervals intervals = Intervals ?? throw new InvalidOperationException("The model has no prediction intervals yet.");
-        var forecasts = new ForecastDay[days];
-        for (int lead = 1; lead <= days; lead++)
+        float last = recent[^1];
+        float rotationMean = RotationMean(history);
+        var forecasts = new ForecastDay[lastLead - firstLead + 1];
+        for (int lead = firstLead; lead <= lastLead; lead++)
         {
-            float value = MathF.Max(0, path[lead - 1]);
+            ForecastMethod method = LeadMethods[lead - 1];
+            float value = method switch
+            {
+                ForecastMethod.Persistence => last,
+                ForecastMethod.RotationMean => rotationMean,
+                _ => MathF.Max(0, path[lead - 1]),
+            };
             (float lower, float upper) = intervals.Around(value, lead);
-            forecasts[lead - 1] = new ForecastDay(lastDate.AddDays(lead), lead, value, lower, upper, intervals.Level);
+            forecasts[lead - firstLead] = new ForecastDay(lastDate.AddDays(lead), lead, value, lower, upper, intervals.Level, method);
         }
 
         return forecasts;
@@ -164,6 +212,23 @@ public sealed class ForecastModel : IDisposable
                 window[^1] = next;
             }
         }
+    }
+
+    /// <summary>The mean of the last <see cref="RotationDays"/> values of <paramref name="history"/> that have an observation.</summary>
+    public static float RotationMean(ReadOnlySpan<float> history)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int i = history.Length - 1; i >= 0 && i >= history.Length - RotationDays; i--)
+        {
+            if (float.IsFinite(history[i]))
+            {
+                sum += history[i];
+                count++;
+            }
+        }
+
+        return count == 0 ? float.NaN : (float)(sum / count);
     }
 
     /// <summary>The next-day forecast of every window, in sunspot numbers.</summary>

@@ -9,7 +9,7 @@ namespace SunspotForecaster.Core.Forecasting;
 /// </summary>
 public sealed record PredictionIntervals(double Level, float ScaleOffset, float[] LowerQuantiles, float[] UpperQuantiles)
 {
-    public int MaxHorizon => LowerQuantiles.Length;
+    public int MaxLead => LowerQuantiles.Length;
 
     public static float NoiseScale(float forecast, float offset) => MathF.Sqrt(MathF.Max(forecast, 0) + offset);
 
@@ -23,7 +23,7 @@ public sealed record PredictionIntervals(double Level, float ScaleOffset, float[
     public (float Lower, float Upper) Around(float forecast, int horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(horizon, MaxHorizon);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(horizon, MaxLead);
         float scale = NoiseScale(forecast, ScaleOffset);
         float lower = MathF.Min(forecast + LowerQuantiles[horizon - 1] * scale, forecast);
         float upper = MathF.Max(forecast + UpperQuantiles[horizon - 1] * scale, forecast);

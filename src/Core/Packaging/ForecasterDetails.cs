@@ -1,8 +1,13 @@
+using SunspotForecaster.Core.Forecasting;
+
 namespace SunspotForecaster.Core.Packaging;
 
 /// <summary>
-/// What rebuilds a sunspot model: its sizes (of each of its <see cref="Members"/> networks), scaling
-/// and intervals, and how it was trained and scored. Format 1 had no members: one network.
+/// What rebuilds a sunspot model: its sizes (of each of its <see cref="Members"/> networks), scaling,
+/// intervals and the method serving each lead (<c>model</c>, <c>persistence</c> or
+/// <c>rotationMean</c>), and how it was trained and scored. Format 1 had one network, intervals for
+/// leads 1..30 and no lead methods; format 2 one network with intervals and methods for leads 1..60;
+/// format 3 adds the members.
 /// </summary>
 public sealed record ForecasterDetails(
     string Cell,
@@ -17,4 +22,5 @@ public sealed record ForecasterDetails(
     TrainingDetails Training,
     ForecasterMetrics Metrics,
     IntervalDetails Intervals,
+    IReadOnlyList<ForecastMethod>? LeadMethods,
     int Members = 1);

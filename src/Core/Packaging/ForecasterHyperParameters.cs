@@ -1,6 +1,6 @@
 namespace SunspotForecaster.Core.Packaging;
 
-/// <summary>The training settings of a sunspot model (format 1 had only those up to the budget).</summary>
+/// <summary>The training settings of a sunspot model (formats 1 and 2 had only those up to the budget).</summary>
 public sealed record ForecasterHyperParameters(
     int BatchSize,
     double LearningRate,

@@ -10,6 +10,9 @@ public static class ForecasterPackage
 {
     public const string Kind = ModelKinds.Sunspots;
 
+    /// <summary>The leads a package of format 1 has intervals for.</summary>
+    public const int Format1Leads = 30;
+
     /// <summary>Saves a trained model into <paramref name="directory"/> (created or replaced).</summary>
     public static ModelManifest Save(TrainedForecaster trained, string directory, string dataSha256, TimeProvider? clock = null)
     {
@@ -41,6 +44,7 @@ public static class ForecasterPackage
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
             Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
+            LeadMethods: model.LeadMethods,
             Members: model.Members);
 
         return ModelPackage.Pack(model.Network, weights => new ModelManifest
@@ -63,14 +67,20 @@ public static class ForecasterPackage
     {
         ModelManifest manifest = ModelPackage.ReadManifest(files, Kind, origin, oldestFormat: 1);
         ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
+
+        // Format 1 fitted intervals for leads 1..30 and served every lead with the network; formats
+        // 2 and 3 fit intervals and choose a method for each lead 1..60.
+        int leads = manifest.FormatVersion == 1 ? Format1Leads : ForecastModel.MaxLead;
         if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
         {
             throw new ModelPackageException($"The manifest of {origin} names an unknown cell '{details.Cell}'.");
         }
 
         if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
-            || details.Intervals.Lower.Length != ForecastModel.MaxHorizon || details.Intervals.Upper.Length != ForecastModel.MaxHorizon
-            || details.Members is < 1 or > ForecasterTrainingOptions.MaxMembers || (manifest.FormatVersion == 1 && details.Members != 1))
+            || details.Intervals.Lower.Length != leads || details.Intervals.Upper.Length != leads
+            || (details.LeadMethods is not null && (details.LeadMethods.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m))))
+            || (details.LeadMethods is null && manifest.FormatVersion != 1)
+            || details.Members is < 1 or > ForecasterTrainingOptions.MaxMembers || (manifest.FormatVersion < 3 && details.Members != 1))
         {
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
@@ -80,8 +90,8 @@ public static class ForecasterPackage
         var network = new RegressorEnsemble(members);
         try
         {
-            // Format 1 saved its one network alone: its weights' keys are a member's.
-            ModelPackage.LoadWeights(files, manifest, manifest.FormatVersion == 1 ? members[0] : network, origin);
+            // Formats 1 and 2 saved their one network alone: its weights' keys are a member's.
+            ModelPackage.LoadWeights(files, manifest, manifest.FormatVersion < 3 ? members[0] : network, origin);
         }
         catch
         {
@@ -91,7 +101,7 @@ public static class ForecasterPackage
 
         var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
         var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
-        return (new ForecastModel(network, shape, details.Window, scaler, intervals), manifest);
+        return (new ForecastModel(network, shape, details.Window, scaler, intervals, details.LeadMethods), manifest);
     }
 
     private static DateSpan Span(DateRange range) => new(range.Start, range.End);

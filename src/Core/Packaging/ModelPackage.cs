@@ -14,10 +14,12 @@ namespace SunspotForecaster.Core.Packaging;
 public static class ModelPackage
 {
     /// <summary>
-    /// The format this code writes. 2: a sunspot package holds an ensemble ("members" in the
-    /// manifest, weights under "members.N."); format 1 held one network and still loads.
+    /// The format this code writes. 3: a sunspot package holds an ensemble ("members" in the manifest,
+    /// weights under "members.N.") with intervals and serving methods for leads 1..60. Sunspot
+    /// packages of format 2 (one network, intervals and methods for leads 1..60) and of format 1 (one
+    /// network, intervals for leads 1..30) still load.
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
     public const string ManifestFileName = "manifest.json";
     public const string WeightsFileName = "weights.bin";
 

@@ -4,10 +4,11 @@ using SunspotForecaster.Core.Storage;
 namespace SunspotForecaster.Core.Pipeline;
 
 /// <summary>
-/// The timer's work: ingest the SIDC file, queue the retrains that <see cref="RetrainPlanner"/> finds
-/// due and this run claims, and delete package blobs that a crash left without a registry row.
+/// The daily timer's work: ingest the SIDC file, queue the retrains that <see cref="RetrainPlanner"/>
+/// finds due and this run claims, delete package blobs that a crash left without a registry row,
+/// and the ledger's pass (new provisional values score the forecasts of last month).
 /// </summary>
-public sealed class DataRefreshService(IngestService ingest, RetrainPlanner planner, RetrainQueue queue, ModelRegistry registry)
+public sealed class DataRefreshService(IngestService ingest, RetrainPlanner planner, RetrainQueue queue, ModelRegistry registry, LedgerService ledger)
 {
     /// <summary>A registration writes its blobs and its row within seconds; blobs a day old without a row never will have one.</summary>
     public static readonly TimeSpan OrphanAge = TimeSpan.FromDays(1);
@@ -30,6 +31,7 @@ public sealed class DataRefreshService(IngestService ingest, RetrainPlanner plan
             await registry.DeleteOrphansAsync(model, OrphanAge, cancellationToken).ConfigureAwait(false);
         }
 
+        await ledger.RunAsync(cancellationToken).ConfigureAwait(false);
         return new DataRefresh(result, due);
     }
 }

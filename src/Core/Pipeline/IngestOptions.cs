@@ -11,6 +11,11 @@ public sealed class IngestOptions
     [Url]
     public string SourceUrl { get; set; } = "https://www.sidc.be/SILSO/INFO/sndtotcsv.php";
 
+    /// <summary>SILSO's daily estimate for the current month (EISN), fetched hourly; the same timeouts and retries apply.</summary>
+    [Required]
+    [Url]
+    public string EisnSourceUrl { get; set; } = "https://www.sidc.be/SILSO/DATA/EISN/EISN_current.csv";
+
     /// <summary>How long one attempt of the download may take.</summary>
     [Range(1, 600)]
     public int AttemptTimeoutSeconds { get; set; } = 60;

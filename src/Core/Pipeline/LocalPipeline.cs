@@ -1,4 +1,5 @@
 using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Forecasting;
 using SunspotForecaster.Core.Packaging;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
@@ -7,15 +8,15 @@ using SunspotForecaster.Core.Training;
 namespace SunspotForecaster.Core.Pipeline;
 
 /// <summary>
-/// The whole cycle in one process, for <c>sunspots pipeline run</c>: ingest, retrain inline what
-/// <see cref="RetrainPlanner"/> finds due (the timer would queue it), and the forecast that the API
-/// answers for the next day.
+/// The whole cycle in one process, for <c>sunspots pipeline run</c>: ingest the daily file and the
+/// daily estimate, retrain inline what <see cref="RetrainPlanner"/> finds due (the timer would queue
+/// it), and the forecast that the API answers for tomorrow.
 /// </summary>
-public sealed class LocalPipeline(IngestService ingest, RetrainPlanner planner, RetrainService retrain, ForecastService forecasts)
+public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, RetrainPlanner planner, RetrainService retrain, LedgerService ledger, ForecastService forecasts)
 {
-    /// <exception cref="SidcFormatException">The file is not a valid SIDC file.</exception>
+    /// <exception cref="SidcFormatException">The daily file is not a valid SIDC file.</exception>
     /// <exception cref="InvalidOperationException">No sunspot model is champion after the retrains.</exception>
-    public async Task<PipelineRun> RunAsync(string? source, IProgress<string>? log, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    public async Task<PipelineRun> RunAsync(string? source, string? eisnSource, IProgress<string>? log, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         log?.Report("Ingesting …");
         IngestResult ingested = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
@@ -23,6 +24,21 @@ public sealed class LocalPipeline(IngestService ingest, RetrainPlanner planner, 
         if (ingested.Outcome == IngestOutcome.Invalid)
         {
             throw new SidcFormatException(0, ingested.Reason ?? "the downloaded file is not valid");
+        }
+
+        // The estimate only extends what forecasts start from: its failure is reported, not fatal.
+        log?.Report("Ingesting the daily estimate (EISN) …");
+        EisnIngestResult? estimate = null;
+        string? eisnProblem = null;
+        try
+        {
+            estimate = await eisn.IngestAsync(eisnSource, cancellationToken).ConfigureAwait(false);
+            log?.Report($"  {estimate.Outcome}{(estimate.Reason is null ? "" : $": {estimate.Reason}")}");
+        }
+        catch (Exception e) when (e is HttpRequestException or FileNotFoundException)
+        {
+            eisnProblem = e.Message;
+            log?.Report($"  Failed: {e.Message}");
         }
 
         IReadOnlyList<RetrainRequest> due = await planner.DueAsync(ingested.Latest, cancellationToken).ConfigureAwait(false);
@@ -41,13 +57,19 @@ public sealed class LocalPipeline(IngestService ingest, RetrainPlanner planner, 
             steps.Add(new PipelineStep(model, result.Outcome.ToString(), result.Version?.Version, result.Decision?.Promoted, result.Message));
         }
 
+        LedgerCycle cycle = await ledger.RunAsync(cancellationToken).ConfigureAwait(false);
+        log?.Report(cycle.Recorded ? "Recorded today's forecasts in the ledger." : $"Ledger: {cycle.NotRecordedReason}");
         try
         {
-            return new PipelineRun(ingested, steps, await forecasts.FromLatestDataAsync(1, cancellationToken).ConfigureAwait(false));
+            return new PipelineRun(ingested, estimate, eisnProblem, steps, await forecasts.FromLatestDataAsync(1, cancellationToken).ConfigureAwait(false), null);
         }
         catch (NotReadyException e)
         {
             throw new InvalidOperationException($"{e.Message} No trained version beat persistence yet.", e);
+        }
+        catch (DataTooOldException e)
+        {
+            return new PipelineRun(ingested, estimate, eisnProblem, steps, null, $"{e.Message} The API answers 503 until a newer daily file or estimate is ingested.");
         }
     }
 }

@@ -1,3 +1,5 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Forecasting;
 using SunspotForecaster.Core.Packaging;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
@@ -16,6 +18,9 @@ public sealed class ModelCatalog(
     RawDataStore rawData,
     RetrainQueue queue,
     ChampionCache champions,
+    ObservationsService observations,
+    IngestHistory history,
+    LedgerService ledger,
     TimeProvider clock)
 {
     public const string ManualReason = "promoted by hand";
@@ -25,7 +30,8 @@ public sealed class ModelCatalog(
         RequireKnown(name);
         IReadOnlyList<ModelVersion> versions = await registry.ListWithPackagesAsync(name, cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(name, cancellationToken).ConfigureAwait(false);
-        return new ModelListing(name, champion?.Version, versions);
+        IReadOnlyList<Demotion> demotions = await aliases.ListDemotionsAsync(name, cancellationToken).ConfigureAwait(false);
+        return new ModelListing(name, champion is { IsBaseline: false } ? champion.Version : null, champion?.Baseline, versions, demotions);
     }
 
     public async Task<ModelVersion> GetAsync(string name, int version, CancellationToken cancellationToken)
@@ -68,20 +74,44 @@ public sealed class ModelCatalog(
 
     public async Task<HealthSummary> HealthAsync(CancellationToken cancellationToken)
     {
-        (LatestPointer Pointer, Azure.ETag ETag)? latest = await rawData.GetLatestAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<IngestRun> runs = await rawData.GetRecentRunsAsync(1, cancellationToken).ConfigureAwait(false);
         DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        HealthSummary.DataState? data = null;
+        HealthSummary.EisnState eisn = new(null, null, null, 0, null, "no SIDC data has been ingested yet");
+        try
+        {
+            CurrentObservations current = await observations.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            LastObservation? last = SunspotForecast.LastObservationOf(current.Series);
+            int? age = last is null ? null : today.DayNumber - last.Date.DayNumber;
+            bool stale = last is null || age + 1 > ForecastModel.MaxLead;
+            data = new HealthSummary.DataState(current.File.LastDate, current.File.StoredAt, current.File.Sha256, last?.Date, last?.Kind, age, stale,
+                stale ? last is null ? "no day has an observation" : $"the newest observation, {last.Date:yyyy-MM-dd}, is {age} days old: tomorrow would need a lead above {ForecastModel.MaxLead} days, so forecasts answer 503" : null);
+            EisnUse use = current.Series.Eisn;
+            eisn = new HealthSummary.EisnState(current.Eisn?.FirstDate, current.Eisn?.LastDate, current.Eisn?.FetchedAt, use.DaysUsed, use.LastDateUsed, use.Note);
+        }
+        catch (NotReadyException)
+        {
+            // No data yet: the summary says so through its empty data state.
+        }
+
+        IReadOnlyList<IngestRun> runs = await history.RecentAsync(IngestHistory.Sidc, 1, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<IngestRun> eisnRuns = await history.RecentAsync(IngestHistory.Eisn, 1, cancellationToken).ConfigureAwait(false);
         var models = new Dictionary<string, HealthSummary.ModelState>();
         foreach (string model in ModelKinds.All)
         {
-            int? champion = (await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false))?.Version;
+            Champion? alias = await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false);
+            int? champion = alias is { IsBaseline: false } ? alias.Version : null;
             ServingState serving = await champions.StateAsync(model, cancellationToken).ConfigureAwait(false);
-            models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem);
+            IReadOnlyList<Evaluation.SkillLine>? live = model == ModelKinds.Sunspots && champion is int version
+                ? [.. (await ledger.SkillAsync(cancellationToken).ConfigureAwait(false)).Lines.Where(l => l.Version == version)]
+                : null;
+            models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem, live);
         }
 
         return new HealthSummary(
-            latest is { Pointer: var pointer } ? new HealthSummary.DataState(pointer.LastDate, pointer.StoredAt, today.DayNumber - pointer.LastDate.DayNumber, pointer.Sha256) : null,
+            data,
+            eisn,
             runs.Count > 0 ? new HealthSummary.IngestState(runs[0].Time, runs[0].Outcome, runs[0].Error) : null,
+            eisnRuns.Count > 0 ? new HealthSummary.IngestState(eisnRuns[0].Time, eisnRuns[0].Outcome, eisnRuns[0].Error) : null,
             models);
     }
 

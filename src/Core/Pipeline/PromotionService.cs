@@ -120,8 +120,9 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
                 return new PromotionDecision(name, version, true, version, double.NaN, null, null, $"already the champion: {champion.Reason}");
             }
 
+            // A baseline answering since a demotion has no package: the candidate then only has to beat persistence.
             ChampionPackage? championPackage = null;
-            if (champion is not null)
+            if (champion is { IsBaseline: false })
             {
                 try
                 {

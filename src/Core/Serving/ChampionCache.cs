@@ -53,12 +53,12 @@ public sealed partial class ChampionCache(
             Slot<TModel>.Snapshot snapshot = await CurrentAsync(slot, cancellationToken).ConfigureAwait(false);
             if (snapshot.Model is null)
             {
-                return new ChampionHandle<TModel>(null, snapshot.Exists, snapshot.Problem);
+                return new ChampionHandle<TModel>(null, snapshot.Exists, snapshot.Problem, snapshot.Baseline);
             }
 
             if (snapshot.Model.TryAcquire())
             {
-                return new ChampionHandle<TModel>(snapshot.Model, snapshot.Exists, snapshot.Problem);
+                return new ChampionHandle<TModel>(snapshot.Model, snapshot.Exists, snapshot.Problem, snapshot.Baseline);
             }
 
             // Swapped out and freed between the read and the acquire: read again.
@@ -89,13 +89,17 @@ public sealed partial class ChampionCache(
             {
                 next = new(null, null, Exists: false, Problem: null, clock.GetUtcNow());
             }
+            else if (champion.IsBaseline)
+            {
+                next = new(null, champion.ETag, Exists: true, Problem: champion.Reason, clock.GetUtcNow(), champion.Baseline);
+            }
             else if (current.Model?.Served.Version == champion.Version && current.ETag == champion.ETag)
             {
                 next = current with { CheckedAt = clock.GetUtcNow() };
             }
             else if (current.Model?.Served.Version == champion.Version)
             {
-                next = current with { ETag = champion.ETag, Problem = null, CheckedAt = clock.GetUtcNow() };
+                next = current with { ETag = champion.ETag, Problem = null, Baseline = null, CheckedAt = clock.GetUtcNow() };
             }
             else
             {
@@ -105,6 +109,7 @@ public sealed partial class ChampionCache(
                     : current with
                     {
                         Exists = true,
+                        Baseline = null,
                         Problem = current.Model is { } kept ? $"{problem}; serving version {kept.Served.Version}, the last champion that loaded" : problem,
                         CheckedAt = clock.GetUtcNow(),
                     };
@@ -178,6 +183,6 @@ public sealed partial class ChampionCache(
         }
 
         /// <summary>The served model (null: none loaded), the ETag of the alias it came from, and the problem with the promoted one.</summary>
-        public sealed record Snapshot(SharedModel<TModel>? Model, ETag? ETag, bool Exists, string? Problem, DateTimeOffset? CheckedAt);
+        public sealed record Snapshot(SharedModel<TModel>? Model, ETag? ETag, bool Exists, string? Problem, DateTimeOffset? CheckedAt, ForecastMethod? Baseline = null);
     }
 }

@@ -1,3 +1,5 @@
+using SunspotForecaster.Core.Forecasting;
+
 namespace SunspotForecaster.Core.Serving;
 
 /// <summary>
@@ -12,11 +14,12 @@ public sealed class ChampionHandle<TModel> : IDisposable
     private readonly SharedModel<TModel>? _shared;
     private int _released;
 
-    internal ChampionHandle(SharedModel<TModel>? shared, bool exists, string? problem)
+    internal ChampionHandle(SharedModel<TModel>? shared, bool exists, string? problem, ForecastMethod? baseline)
     {
         _shared = shared;
         Exists = exists;
         Problem = problem;
+        Baseline = baseline;
     }
 
     public ServedModel<TModel>? Served => _shared?.Served;
@@ -26,6 +29,9 @@ public sealed class ChampionHandle<TModel> : IDisposable
 
     /// <summary>Why the promoted champion is not the one served, or cannot be served.</summary>
     public string? Problem { get; }
+
+    /// <summary>After a demotion with no earlier champion to take over, the baseline that answers instead.</summary>
+    public ForecastMethod? Baseline { get; }
 
     public void Dispose()
     {

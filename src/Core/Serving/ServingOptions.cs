@@ -18,6 +18,14 @@ public sealed class ServingOptions
     [Range(1_024, 10_485_760)]
     public int MaxBodyBytes { get; set; } = 262_144;
 
+    /// <summary>
+    /// A day's EISN estimate counts only when at least this many stations were calculated. None of
+    /// the 123 provisional days in the daily file of January 2026 rests on fewer than 10 stations
+    /// (5th percentile 15, median 24): an estimate from fewer is weaker than anything SILSO publishes.
+    /// </summary>
+    [Range(1, 1000)]
+    public int EisnMinStations { get; set; } = 10;
+
     /// <summary>Most daily values a POST forecast may send (ten years).</summary>
     [Range(30, 100_000)]
     public int MaxHistory { get; set; } = 3_653;

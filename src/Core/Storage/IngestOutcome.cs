@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace SunspotForecaster.Core.Storage;
 
-/// <summary>What one ingest attempt did.</summary>
+/// <summary>What one ingest attempt did (written by name, as the ingest history keeps it).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IngestOutcome>))]
 public enum IngestOutcome
 {
     /// <summary>New content, validated, stored and made current.</summary>

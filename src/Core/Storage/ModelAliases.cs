@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using SunspotForecaster.Core.Forecasting;
 
 namespace SunspotForecaster.Core.Storage;
 
@@ -12,6 +13,7 @@ namespace SunspotForecaster.Core.Storage;
 public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOptions> options, TimeProvider clock)
 {
     public const string ChampionRowKey = "champion";
+    private const string DemotionPrefix = "demotion-";
 
     private TableClient Aliases => tables.GetTableClient(options.Value.ModelAliasesTable);
 
@@ -35,20 +37,80 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
         }
 
         TableEntity entity = row.Value!;
-        return new Champion(name, entity.GetInt32("Version") ?? 0, entity.GetDateTimeOffset("PromotedAt") ?? DateTimeOffset.MinValue, entity.GetString("Reason") ?? "", entity.ETag);
+        return new Champion(name, entity.GetInt32("Version") ?? 0, entity.GetDateTimeOffset("PromotedAt") ?? DateTimeOffset.MinValue, entity.GetString("Reason") ?? "", entity.ETag,
+            Enum.TryParse(entity.GetString("Baseline"), out ForecastMethod baseline) ? baseline : null);
     }
 
     /// <summary>
     /// Makes <paramref name="version"/> the champion if the alias is still as read:
     /// <paramref name="expected"/> null means "there was no champion". False when another change won.
     /// </summary>
-    public async Task<bool> TrySetChampionAsync(string name, int version, string reason, Champion? expected, CancellationToken cancellationToken)
+    public Task<bool> TrySetChampionAsync(string name, int version, string reason, Champion? expected, CancellationToken cancellationToken) =>
+        TrySetAsync(name, version, baseline: null, reason, expected, cancellationToken);
+
+    /// <summary>After a demotion with no earlier champion to take over: <paramref name="baseline"/> answers, flagged as a fallback with <paramref name="reason"/>.</summary>
+    public Task<bool> TrySetBaselineAsync(string name, ForecastMethod baseline, string reason, Champion? expected, CancellationToken cancellationToken) =>
+        TrySetAsync(name, 0, baseline, reason, expected, cancellationToken);
+
+    /// <summary>Keeps the record of a demotion beside the alias; its row key sorts the newest first.</summary>
+    public async Task RecordDemotionAsync(Demotion demotion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(demotion);
+        var entity = new TableEntity(demotion.Name, $"{DemotionPrefix}{DateTimeOffset.MaxValue.UtcTicks - demotion.At.UtcTicks:D19}")
+        {
+            ["At"] = demotion.At,
+            ["FromVersion"] = demotion.FromVersion,
+            ["ToVersion"] = demotion.ToVersion,
+            ["ToBaseline"] = demotion.ToBaseline?.ToString(),
+            ["ModelRmse"] = demotion.ModelRmse,
+            ["PersistenceRmse"] = demotion.PersistenceRmse,
+            ["Count"] = demotion.Count,
+            ["Days"] = demotion.Days,
+            ["Statistic"] = demotion.Statistic,
+            ["PValue"] = demotion.PValue,
+            ["Reason"] = demotion.Reason,
+        };
+        try
+        {
+            await Aliases.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The same instant's record, applied before the client saw an error and retried.
+        }
+    }
+
+    /// <summary>The demotions of <paramref name="name"/>, newest first.</summary>
+    public async Task<IReadOnlyList<Demotion>> ListDemotionsAsync(string name, CancellationToken cancellationToken)
+    {
+        var demotions = new List<Demotion>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey ge {DemotionPrefix} and RowKey lt {DemotionPrefix + "~"}");
+        try
+        {
+            await foreach (TableEntity e in Aliases.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                demotions.Add(new Demotion(name, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetInt32("FromVersion") ?? 0, e.GetInt32("ToVersion"),
+                    Enum.TryParse(e.GetString("ToBaseline"), out ForecastMethod baseline) ? baseline : null,
+                    e.GetDouble("ModelRmse") ?? double.NaN, e.GetDouble("PersistenceRmse") ?? double.NaN, e.GetInt32("Count") ?? 0, e.GetInt32("Days") ?? 0,
+                    e.GetDouble("Statistic") ?? double.NaN, e.GetDouble("PValue") ?? double.NaN, e.GetString("Reason") ?? ""));
+            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            // Nothing was ever promoted, so nothing demoted.
+        }
+
+        return demotions;
+    }
+
+    private async Task<bool> TrySetAsync(string name, int version, ForecastMethod? baseline, string reason, Champion? expected, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(name, ChampionRowKey)
         {
             ["Version"] = version,
             ["PromotedAt"] = clock.GetUtcNow(),
             ["Reason"] = reason,
+            ["Baseline"] = baseline?.ToString(),
         };
         try
         {

@@ -31,6 +31,9 @@ public sealed partial class ModelRegistry(
     /// <summary>Made champion at some point (whether it still is, the champion alias says).</summary>
     public const string StatusPromoted = "promoted";
 
+    /// <summary>Demoted for losing to persistence in live use: it comes back only by a promotion by hand.</summary>
+    public const string StatusDemoted = "demoted";
+
     /// <summary>Shown, never stored: the row is there but a package file is gone, so the version cannot be served.</summary>
     public const string StatusUnavailable = "unavailable";
     /// <summary>The data key of models trained from no data file (the car classifier).</summary>

@@ -19,7 +19,7 @@ namespace SunspotForecaster.Core.Storage;
 /// </summary>
 public sealed partial class RawDataStore(
     BlobServiceClient blobs,
-    TableServiceClient tables,
+    IngestHistory history,
     IOptions<StorageOptions> options,
     TimeProvider clock,
     ILogger<RawDataStore> logger)
@@ -27,17 +27,15 @@ public sealed partial class RawDataStore(
     public const string LatestBlobName = "latest.json";
     public const string FilesPrefix = "SN_d_tot_V2.0/";
     public const string QuarantinePrefix = "quarantine/";
-    private const string RunsPartition = "sidc";
     private const int MaxAttempts = 5;
 
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.RawContainer);
 
-    private TableClient Runs => tables.GetTableClient(options.Value.IngestRunsTable);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await Runs.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await history.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -100,36 +98,9 @@ public sealed partial class RawDataStore(
         return SidcSource.FromBytes(response.Value.Content.ToArray(), blobName);
     }
 
-    /// <summary>The most recent ingest attempts, newest first; none before the first ingest.</summary>
-    public async Task<IReadOnlyList<IngestRun>> GetRecentRunsAsync(int count, CancellationToken cancellationToken)
-    {
-        var runs = new List<IngestRun>(count);
-        try
-        {
-            await foreach (TableEntity run in Runs.QueryAsync<TableEntity>(e => e.PartitionKey == RunsPartition, maxPerPage: count, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                runs.Add(new IngestRun(
-                    run.GetDateTimeOffset("Time") ?? DateTimeOffset.MinValue,
-                    run.GetString("Outcome") ?? "",
-                    run.GetInt64("Bytes") ?? 0,
-                    run.GetString("Sha256"),
-                    run.GetBoolean("Changed") ?? false,
-                    run.GetString("BlobName"),
-                    run.GetString("Error"),
-                    run.GetString("SourceUrl")));
-                if (runs.Count == count)
-                {
-                    break;
-                }
-            }
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
-        {
-            // Nothing was ever ingested here.
-        }
-
-        return runs;
-    }
+    /// <summary>The most recent ingest attempts of the daily file, newest first; none before the first ingest.</summary>
+    public Task<IReadOnlyList<IngestRun>> GetRecentRunsAsync(int count, CancellationToken cancellationToken) =>
+        history.RecentAsync(IngestHistory.Sidc, count, cancellationToken);
 
     private async Task<IngestResult> DecideAndStoreAsync(byte[] content, SourceInfo source, CancellationToken cancellationToken)
     {
@@ -265,32 +236,8 @@ public sealed partial class RawDataStore(
         }
     }
 
-    private async Task RecordAsync(string outcome, SourceInfo source, long bytes, string? sha256, bool changed, string? blobName, string? error, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = clock.GetUtcNow();
-        // Newest first: row keys sort ascending, so count down from the end of time.
-        string rowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}-{Guid.NewGuid():N}";
-        var entity = new TableEntity(RunsPartition, rowKey)
-        {
-            ["Time"] = now,
-            ["Outcome"] = outcome,
-            ["Bytes"] = bytes,
-            ["Sha256"] = sha256,
-            ["Changed"] = changed,
-            ["BlobName"] = blobName,
-            ["Error"] = error,
-            ["SourceUrl"] = source.Url,
-        };
-        try
-        {
-            await Runs.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // The row key is unique to this attempt: the server applied the insert before the
-            // client saw an error and retried.
-        }
-    }
+    private Task RecordAsync(string outcome, SourceInfo source, long bytes, string? sha256, bool changed, string? blobName, string? error, CancellationToken cancellationToken) =>
+        history.AddAsync(IngestHistory.Sidc, outcome, source.Url, bytes, sha256, changed, blobName, error, cancellationToken);
 
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

@@ -34,6 +34,9 @@ public sealed class StorageOptions
     [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:ModelAliasesTable must be a valid table name.")]
     public string ModelAliasesTable { get; set; } = "ModelAliases";
 
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:ForecastLedgerTable must be a valid table name.")]
+    public string ForecastLedgerTable { get; set; } = "ForecastLedger";
+
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:RetrainQueue must be a valid queue name.")]
     public string RetrainQueue { get; set; } = "retrain-requests";
 }

@@ -35,10 +35,13 @@ public static class StorageServiceCollectionExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngestHistory>();
         services.TryAddSingleton<RawDataStore>();
+        services.TryAddSingleton<EisnStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<ModelAliases>();
         services.TryAddSingleton<RetrainQueue>();
+        services.TryAddSingleton<ForecastLedger>();
         return services;
     }
 

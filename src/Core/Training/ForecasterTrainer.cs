@@ -60,8 +60,12 @@ public static class ForecasterTrainer
             model = new ForecastModel(new RegressorEnsemble(members), shape, options.Window, data.Scaler, intervals: null);
             TrainingRun[] trained = [.. runs.Where(r => r is not null).Select(r => r!)];
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            model.Intervals = PredictionIntervals.Fit(
-                ForecastEvaluator.ErrorsByHorizon(model, data.Validation, ForecastModel.MaxHorizon), IntervalLevel, IntervalScaleOffset);
+            // Each lead is served by the method that did best on the validation years, and its
+            // interval comes from that method's errors there.
+            LeadPairs[] validation = LeadEvaluation.Pairs(model, data.Validation, ForecastModel.MaxLead);
+            ForecastMethod[] methods = LeadEvaluation.ChooseMethods(validation);
+            model.LeadMethods = methods;
+            model.Intervals = PredictionIntervals.Fit(validation.Select((pairs, i) => (IReadOnlyList<(float, float)>)pairs.Of(methods[i])).ToArray(), IntervalLevel, IntervalScaleOffset);
             double validationRmse = Rmse(model.PredictNextDay(data.Validation), data.Validation);
             TestMetrics test = ForecastEvaluator.Evaluate(model, data.Test);
             return new TrainedForecaster(model, options, data, TrainingRun.Combine(trained, validationRmse * validationRmse, trainSeconds), validationRmse, test);

@@ -13,7 +13,9 @@ public sealed class Classify(ClassificationService classifier, IOptions<ServingO
     [Function(nameof(Classify))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "classify")] HttpRequest request, CancellationToken cancellationToken)
     {
-        (Body? body, IActionResult? problem) = await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+        (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
+            ? (null, unknown)
+            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;

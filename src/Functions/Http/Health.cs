@@ -11,7 +11,6 @@ public sealed class Health(ModelCatalog catalog)
     [Function(nameof(Health))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        return new OkObjectResult(await catalog.HealthAsync(cancellationToken));
+        return QueryParameters.Check(request) ?? new OkObjectResult(await catalog.HealthAsync(cancellationToken));
     }
 }

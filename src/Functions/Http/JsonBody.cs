@@ -20,7 +20,7 @@ public static class JsonBody
 
         if (request.ContentLength > maxBytes)
         {
-            return (null, Problems.TooLarge($"The body has {request.ContentLength} bytes; at most {maxBytes} are accepted."));
+            return (null, Problems.TooLarge("body", $"The body has {request.ContentLength} bytes; at most {maxBytes} are accepted."));
         }
 
         var buffer = new MemoryStream();
@@ -31,7 +31,7 @@ public static class JsonBody
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBytes)
             {
-                return (null, Problems.TooLarge($"The body is longer than the {maxBytes} bytes accepted."));
+                return (null, Problems.TooLarge("body", $"The body is longer than the {maxBytes} bytes accepted."));
             }
         }
 
@@ -48,7 +48,30 @@ public static class JsonBody
         catch (JsonException e)
         {
             string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, Problems.BadRequest(field, $"not valid JSON for this request ({e.Message.Split(" Path:")[0]})"));
+            return (null, Problems.BadRequest(field, $"not valid JSON for this request ({ForPeople(e)})"));
         }
+    }
+
+    // The serializer names .NET types ("could not be converted to System.Single[]"): say what to send instead.
+    private static string ForPeople(JsonException e)
+    {
+        string message = e.Message.Split(" Path:")[0];
+        const string Conversion = "could not be converted to ";
+        int at = message.IndexOf(Conversion, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return message;
+        }
+
+        string expected = message[(at + Conversion.Length)..].TrimEnd('.', ' ') switch
+        {
+            "System.Single[]" or "System.Double[]" => "a list of numbers",
+            "System.Int32[]" => "a list of whole numbers",
+            "System.Single" or "System.Double" or "System.Nullable`1[System.Single]" or "System.Nullable`1[System.Double]" => "a number",
+            "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.String" => "a string",
+            _ => "a value of another type",
+        };
+        return $"expected {expected}";
     }
 }

@@ -12,7 +12,11 @@ public sealed class ListModels(ModelCatalog catalog)
     [Function(nameof(ListModels))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        if (QueryParameters.Check(request, "name") is { } unknown)
+        {
+            return unknown;
+        }
+
         string name = request.Query["name"].FirstOrDefault() ?? ModelKinds.Sunspots;
         try
         {
@@ -20,7 +24,7 @@ public sealed class ListModels(ModelCatalog catalog)
         }
         catch (KeyNotFoundException e)
         {
-            return Problems.NotFound(e.Message);
+            return Problems.NotFound("name", e.Message);
         }
     }
 }

@@ -10,16 +10,19 @@ using SunspotForecaster.Core.Serving;
 namespace SunspotForecaster.Functions.Http;
 
 /// <summary>
-/// <c>POST /api/forecast</c> with <c>{"history":[…],"days":n,"lastDate":"YYYY-MM-DD"}</c>: a forecast
-/// after the caller's own daily values (oldest first); <c>lastDate</c>, the date of the last value,
-/// defaults to yesterday (UTC).
+/// <c>POST /api/forecast</c> with <c>{"history":[…],"days":n,"lastDate":"YYYY-MM-DD"}</c>: the same
+/// forecast for the days from tomorrow (UTC), from the caller's own daily values (oldest first);
+/// <c>lastDate</c>, the date of the last value, defaults to yesterday (UTC). A last value too old
+/// for the days asked (a lead above 60) is the caller's to fix: 400 naming <c>lastDate</c>.
 /// </summary>
 public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOptions> options)
 {
     [Function(nameof(PostForecast))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forecast")] HttpRequest request, CancellationToken cancellationToken)
     {
-        (Body? body, IActionResult? problem) = await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+        (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
+            ? (null, unknown)
+            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -32,13 +35,13 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
 
         if (history.Length > options.Value.MaxHistory)
         {
-            return Problems.TooLarge($"history has {history.Length} values; at most {options.Value.MaxHistory} are accepted (only the last ones are used).");
+            return Problems.TooLarge("history", $"history has {history.Length} values; at most {options.Value.MaxHistory} are accepted (only the last ones are used).");
         }
 
         int days = body.Days ?? 1;
-        if (days is < 1 or > ForecastModel.MaxHorizon)
+        if (days is < 1 or > ForecastModel.MaxDays)
         {
-            return Problems.BadRequest("days", $"{days} is not from 1 to {ForecastModel.MaxHorizon}.");
+            return Problems.BadRequest("days", $"{days} is not from 1 to {ForecastModel.MaxDays}.");
         }
 
         DateOnly? lastDate = null;
@@ -63,6 +66,10 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
         catch (NotReadyException e)
         {
             return Problems.NotReady(request, options.Value.RetryAfterSeconds, e.Message);
+        }
+        catch (DataTooOldException e)
+        {
+            return Problems.BadRequest("lastDate", e.Message);
         }
     }
 

@@ -17,6 +17,11 @@ public sealed class PromoteModel(ModelCatalog catalog)
         int version,
         CancellationToken cancellationToken)
     {
+        if (QueryParameters.Check(request) is { } unknown)
+        {
+            return unknown;
+        }
+
         try
         {
             Champion champion = await catalog.PromoteAsync(name, version, cancellationToken);
@@ -24,11 +29,11 @@ public sealed class PromoteModel(ModelCatalog catalog)
         }
         catch (KeyNotFoundException e)
         {
-            return Problems.NotFound(e.Message);
+            return Problems.NotFound(ModelKinds.IsKnown(name) ? "version" : "name", e.Message);
         }
         catch (ModelPackageException e)
         {
-            return Problems.NotFound($"Version {version} of '{name}' cannot be served, so it cannot be champion: {e.Message}");
+            return Problems.NotFound("version", $"Version {version} of '{name}' cannot be served, so it cannot be champion: {e.Message}");
         }
     }
 }

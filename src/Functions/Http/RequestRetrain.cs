@@ -14,7 +14,9 @@ public sealed class RequestRetrain(ModelCatalog catalog, IOptions<ServingOptions
     [Function(nameof(RequestRetrain))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "post", Route = "retrain")] HttpRequest request, CancellationToken cancellationToken)
     {
-        (Body? body, IActionResult? problem) = await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+        (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
+            ? (null, unknown)
+            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -12,29 +12,41 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
     private float[] History => fixture.Series.Values[^60..].ToArray();
 
     [Fact]
-    public void Forecasts_up_to_thirty_days_each_inside_its_interval()
+    public void Forecasts_up_to_thirty_days_each_inside_its_interval_and_served_by_its_leads_method()
     {
         IReadOnlyList<ForecastDay> forecasts = Model.Forecast(History, LastDate, 30);
 
         Assert.Equal(Enumerable.Range(1, 30), forecasts.Select(f => f.Lead));
+        Assert.Equal(Enumerable.Range(1, 30).Select(lead => LastDate.AddDays(lead)), forecasts.Select(f => f.Date));
         Assert.All(forecasts, f =>
         {
             Assert.True(f.Lower >= 0 && f.Lower <= f.Value && f.Value <= f.Upper, $"{f}");
             Assert.True(float.IsFinite(f.Value));
+            Assert.Equal(Model.LeadMethods[f.Lead - 1], f.Method);
         });
-        Assert.True(forecasts[29].Upper - forecasts[29].Lower > forecasts[0].Upper - forecasts[0].Lower, "intervals widen with the horizon");
     }
 
     [Fact]
-    public void A_multi_day_forecast_feeds_each_day_back_in()
+    public void A_lead_served_by_a_baseline_answers_the_baselines_value()
     {
         float[] history = History;
-        IReadOnlyList<ForecastDay> twoDays = Model.Forecast(history, LastDate, 2);
+        IReadOnlyList<ForecastDay> forecasts = Model.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead);
 
-        float[] extended = [.. history, twoDays[0].Value];
-        IReadOnlyList<ForecastDay> next = Model.Forecast(extended, LastDate, 1);
+        Assert.All(forecasts.Where(f => f.Method == ForecastMethod.Persistence), f => Assert.Equal(history[^1], f.Value));
+        Assert.All(forecasts.Where(f => f.Method == ForecastMethod.RotationMean), f => Assert.Equal(history[^27..].Average(), f.Value, 3));
+    }
 
-        Assert.Equal(twoDays[1].Value, next[0].Value, 3);
+    [Fact]
+    public void Leads_beyond_the_first_roll_the_network_through_the_days_before()
+    {
+        float[] history = History;
+        float[] scaled = history[^Model.Window..].Select(Model.Scaler.Scale).ToArray();
+        float[][] twoDays = Model.PredictPaths(scaled, 1, 2);
+
+        float[] extended = [.. history[^(Model.Window - 1)..], twoDays[0][0]];
+        float[][] next = Model.PredictPaths(extended.Select(Model.Scaler.Scale).ToArray(), 1, 1);
+
+        Assert.Equal(twoDays[1][0], next[0][0], 3);
     }
 
     [Fact]

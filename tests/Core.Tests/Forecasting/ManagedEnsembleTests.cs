@@ -67,5 +67,5 @@ public class ManagedEnsembleTests
     }
 
     private static PredictionIntervals Intervals() =>
-        new(0.9, 10, [.. Enumerable.Repeat(-1f, ForecastModel.MaxHorizon)], [.. Enumerable.Repeat(1f, ForecastModel.MaxHorizon)]);
+        new(0.9, 10, [.. Enumerable.Repeat(-1f, ForecastModel.MaxLead)], [.. Enumerable.Repeat(1f, ForecastModel.MaxLead)]);
 }

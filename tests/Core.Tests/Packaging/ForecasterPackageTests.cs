@@ -97,25 +97,67 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public void A_package_of_format_one_with_its_single_network_still_loads_and_forecasts_the_same()
+    public void A_package_of_this_format_written_by_an_earlier_build_still_loads()
     {
-        // What format 1 wrote: one network's weights under its own keys, no "members", other code version.
+        // What an earlier build of this format wrote: no fields this build does not know, other code version.
         Save();
-        byte[] single;
-        using (var stream = new MemoryStream())
-        {
-            fixture.Trained.Model.Network[0].save(stream);
-            single = stream.ToArray();
-        }
+        EditManifest(m => m["codeVersion"] = "0.0.1+earlier");
 
-        File.WriteAllBytes(Path.Combine(PackageDirectory, "weights.bin"), single);
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
+        }
+    }
+
+    [Fact]
+    public void A_package_of_format_two_with_its_single_network_still_loads_and_forecasts_the_same()
+    {
+        // What format 2 wrote: one network's weights under its own keys, intervals and methods for
+        // leads 1..60, no "members" and none of the later hyperparameters.
+        Save();
+        WriteSingleNetworkWeights();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 2;
+            m["codeVersion"] = "0.0.1+earlier";
+            m["forecaster"]!.AsObject().Remove("members");
+            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("weightAverageDecay");
+            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("threads");
+        });
+        float[] history = fixture.Series.Values[^30..].ToArray();
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal(2, manifest.FormatVersion);
+            Assert.Equal(1, loaded.Members);
+            Assert.Equal(ForecastModel.MaxLead, loaded.Leads);
+            Assert.Equal(fixture.Trained.Model.LeadMethods, loaded.LeadMethods);
+            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+            Assert.Equal(
+                fixture.Trained.Model.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead),
+                loaded.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead));
+        }
+    }
+
+    [Fact]
+    public void A_package_of_format_one_with_its_single_network_still_loads_and_serves_its_thirty_leads_from_the_network()
+    {
+        // What format 1 wrote: one network's weights under its own keys, intervals for leads 1..30,
+        // no lead methods (every lead was the network's), no "members", other code version.
+        Save();
+        WriteSingleNetworkWeights();
         EditManifest(m =>
         {
             m["formatVersion"] = 1;
             m["codeVersion"] = "0.0.1+earlier";
-            m["forecaster"]!.AsObject().Remove("members");
-            m["weights"]!["bytes"] = single.Length;
-            m["weights"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(single));
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            forecaster.Remove("members");
+            forecaster.Remove("leadMethods");
+            KeepIntervalsUpToLead(forecaster, ForecasterPackage.Format1Leads);
         });
         float[] history = fixture.Series.Values[^30..].ToArray();
 
@@ -125,7 +167,21 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         {
             Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
             Assert.Equal(1, loaded.Members);
-            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+            Assert.Equal(ForecasterPackage.Format1Leads, loaded.Leads);
+            Assert.All(loaded.LeadMethods, m => Assert.Equal(ForecastMethod.Model, m));
+
+            // The same network and the same intervals: where this build's model also serves a lead
+            // from the network, the two agree.
+            IReadOnlyList<ForecastDay> expected = fixture.Trained.Model.Forecast(history, LastDate, 30);
+            IReadOnlyList<ForecastDay> actual = loaded.Forecast(history, LastDate, 30);
+            Assert.All(actual, day => Assert.Equal(ForecastMethod.Model, day.Method));
+            foreach ((ForecastDay e, ForecastDay a) in expected.Zip(actual).Where(p => p.First.Method == ForecastMethod.Model))
+            {
+                Assert.Equal(e, a);
+            }
+
+            // No interval was fitted beyond lead 30.
+            Assert.Throws<ArgumentException>(() => loaded.ForecastLeads(history, LastDate, 31, 31));
         }
     }
 
@@ -142,12 +198,64 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
 
             using (loaded)
             {
+                Assert.Equal(ModelPackage.FormatVersion, manifest.FormatVersion);
                 Assert.Equal(3, manifest.Forecaster!.Members);
                 Assert.Equal(3, loaded.Members);
+                Assert.Equal(trained.Model.LeadMethods, loaded.LeadMethods);
                 Assert.Equal(trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+                Assert.Equal(
+                    trained.Model.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead),
+                    loaded.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead));
                 Assert.Equal(trained.Model.PredictNextDay(trained.Data.Test), loaded.PredictNextDay(trained.Data.Test));
             }
         }
+    }
+
+    [Fact]
+    public void A_development_package_of_several_members_with_thirty_leads_is_refused()
+    {
+        // Between formats 2 and 3 a development build wrote members with intervals for leads 1..30
+        // under format 2; they were never released and do not load.
+        Save();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 2;
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            forecaster["members"] = 2;
+            forecaster.Remove("leadMethods");
+            KeepIntervalsUpToLead(forecaster, 30);
+        });
+
+        Assert.Contains("impossible sizes", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    private static void KeepIntervalsUpToLead(JsonObject forecaster, int lead)
+    {
+        foreach (string side in new[] { "lower", "upper" })
+        {
+            JsonArray quantiles = forecaster["intervals"]![side]!.AsArray();
+            while (quantiles.Count > lead)
+            {
+                quantiles.RemoveAt(quantiles.Count - 1);
+            }
+        }
+    }
+
+    private void WriteSingleNetworkWeights()
+    {
+        byte[] single;
+        using (var stream = new MemoryStream())
+        {
+            fixture.Trained.Model.Network[0].save(stream);
+            single = stream.ToArray();
+        }
+
+        File.WriteAllBytes(Path.Combine(PackageDirectory, "weights.bin"), single);
+        EditManifest(m =>
+        {
+            m["weights"]!["bytes"] = single.Length;
+            m["weights"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(single));
+        });
     }
 
     [Fact]

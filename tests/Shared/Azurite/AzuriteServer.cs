@@ -244,6 +244,25 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
     }
 
+    /// <summary>An exclusive lock for installing into <paramref name="root"/>, held by whoever opens the file first (in this process or another).</summary>
+    private static async Task<FileStream> LockInstallAsync(string root, CancellationToken cancellationToken)
+    {
+        string name = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..16];
+        string path = Path.Combine(Path.GetTempPath(), $"sunspots-npm-{name}.lock");
+        DateTime giveUp = DateTime.UtcNow + InstallTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Runs <c>npm ci</c> unless node_modules holds the Azurite version package.json pins; returns that version.</summary>
     private static async Task<string> EnsureInstalledAsync(string root, CancellationToken cancellationToken)
     {
@@ -256,6 +275,10 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
         string pinned = ReadString(packageJson, "devDependencies", "azurite")
             ?? throw new InvalidOperationException($"{packageJson} pins no `azurite` in devDependencies.");
+        // dotnet test runs the test projects side by side, and on a fresh clone each finds
+        // node_modules empty: two `npm ci` in one folder break each other (ENOTDIR), and a half-done one
+        // looks installed. One at a time, across processes; whoever comes second finds Azurite installed.
+        using FileStream installLock = await LockInstallAsync(root, cancellationToken);
         if (InstalledVersion(root) == pinned)
         {
             return pinned;

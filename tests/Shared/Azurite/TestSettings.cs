@@ -18,6 +18,7 @@ public static class TestSettings
             ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
             ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
             ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
+            ["Storage:ForecastLedgerTable"] = UniqueNames.Table("ledger"),
             ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
             ["Promotion:CarEnumerationMaxLength"] = "8",
         };

@@ -500,7 +500,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, RegistryFixture pa
     }
 
     private RawDataStore Store(BlobServiceClient blobs, TableServiceClient tables) =>
-        new(blobs, tables, Options.Create(_options), TimeProvider.System, NullLogger<RawDataStore>.Instance);
+        new(blobs, new IngestHistory(tables, Options.Create(_options), TimeProvider.System), Options.Create(_options), TimeProvider.System, NullLogger<RawDataStore>.Instance);
 
     private ModelRegistry Registry(FaultInjectionPolicy policy, int maxRetries)
     {

@@ -52,7 +52,8 @@ public sealed class ChampionCacheTests(AzuriteFixture azurite, RegistryFixture p
         Assert.Contains("version 2, cannot be loaded", now.Problem);
         Assert.Contains("serving version 1, the last champion that loaded", now.Problem);
         HealthSummary health = await _app.Get<ModelCatalog>().HealthAsync(CancellationToken.None);
-        Assert.Equal(new HealthSummary.ModelState(2, 1, now.Problem), health.Models[ModelKinds.Sunspots]);
+        HealthSummary.ModelState state = health.Models[ModelKinds.Sunspots];
+        Assert.Equal((2, 1, now.Problem), (state.Champion, state.Served, state.Problem));
     }
 
     [Fact]

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Security;
+using ScottPlot;
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Forecasting;
+
+namespace SunspotForecaster.Core.Presentation;
+
+/// <summary>
+/// The forecast as a picture (SVG, drawn by ScottPlot): the last observed days, each kind drawn
+/// apart (definitive, provisional, estimate), the issue day marked, the forecast with its 90% band,
+/// dated axes and SILSO's credit. The same picture for <c>GET /api/forecast/chart</c>, the page and
+/// <c>sunspots forecast --chart</c>.
+/// </summary>
+public static class ForecastChart
+{
+    public const int Width = 960;
+    public const int Height = 440;
+
+    /// <summary>Most observed days a chart draws (ten years).</summary>
+    public const int MaxHistoryDays = 3_653;
+
+    private static readonly Color Definitive = Color.FromHex("#1f2933");
+    private static readonly Color Provisional = Color.FromHex("#2a6fdb");
+    private static readonly Color Estimate = Color.FromHex("#c2410c");
+    private static readonly Color ForecastColour = Color.FromHex("#7c3aed");
+
+    /// <summary>The chart of <paramref name="forecast"/> after the last <paramref name="historyDays"/> days of <paramref name="series"/> up to its last observation.</summary>
+    public static string Svg(ObservedSeries series, SunspotForecast forecast, int historyDays)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(forecast);
+        if (historyDays is < 1 or > MaxHistoryDays)
+        {
+            throw new ArgumentException($"history must be between 1 and {MaxHistoryDays} days; it is {historyDays}.", nameof(historyDays));
+        }
+
+        ChartFonts.EnsureRegistered();
+        using var plot = new Plot();
+        int end = Math.Max(series.LastObservedIndex, 0);
+        int start = Math.Max(0, end - historyDays + 1);
+        AddObserved(plot, series, start, end, ObservationKind.Definitive, Definitive, "observed, definitive");
+        AddObserved(plot, series, start, end, ObservationKind.Provisional, Provisional, "observed, provisional");
+        AddObserved(plot, series, start, end, ObservationKind.Estimate, Estimate, "daily estimate (EISN)");
+        AddForecast(plot, forecast);
+
+        DateOnly issueDay = SunspotForecast.IssueDay(forecast.IssuedAt);
+        var today = plot.Add.VerticalLine(X(issueDay));
+        today.LineColor = Colors.Gray;
+        today.LinePattern = LinePattern.Dashed;
+        today.LabelText = "today";
+        today.LabelFontColor = Colors.Black;
+        today.LabelBackgroundColor = Colors.White;
+        today.ExcludeFromLegend = true;
+        today.LabelOppositeAxis = true;
+
+        plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
+        {
+            LabelFormatter = date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        plot.Axes.Bottom.Label.Text = $"UTC date.  {SunspotForecast.Attribution}";
+        plot.Axes.Bottom.Label.FontSize = 12;
+        plot.Axes.Left.Label.Text = "Daily sunspot number";
+        plot.Title(Title(forecast, issueDay));
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = Alignment.UpperLeft;
+        plot.Axes.SetLimitsY(0, Math.Max(10, plot.Axes.GetDataLimits().Top * 1.08));
+        return Accessible(plot.GetSvgXml(Width, Height), Description(series, forecast, start, end));
+    }
+
+    private static string Title(SunspotForecast forecast, DateOnly issueDay) =>
+        forecast.Fallback
+            ? $"Sunspot number: {Method(forecast)} from {issueDay.AddDays(1):yyyy-MM-dd} (no model could answer)"
+            : $"Sunspot number: forecast from {issueDay.AddDays(1):yyyy-MM-dd}{(forecast.Model?.Version is { } version ? $", model version {version}" : string.Empty)}";
+
+    private static string Method(SunspotForecast forecast) =>
+        forecast.Forecasts.FirstOrDefault()?.Method == ForecastMethod.RotationMean ? "27-day mean" : "persistence";
+
+    private static void AddObserved(Plot plot, ObservedSeries series, int start, int end, ObservationKind kind, Color colour, string legend)
+    {
+        bool labelled = false;
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (int i = start; i <= end + 1; i++)
+        {
+            bool inRun = i <= end && float.IsFinite(series.Values[i]) && series.KindAt(i) == kind;
+            if (inRun)
+            {
+                xs.Add(X(series.DateAt(i)));
+                ys.Add(series.Values[i]);
+                continue;
+            }
+
+            // A run ends at a day of another kind or without an observation: the line breaks there.
+            if (xs.Count > 0)
+            {
+                var run = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), colour);
+                run.LineWidth = kind == ObservationKind.Definitive ? 1.5f : 2f;
+                run.MarkerSize = kind == ObservationKind.Estimate || xs.Count == 1 ? 5 : 0;
+                run.LinePattern = kind == ObservationKind.Provisional ? LinePattern.Dashed : LinePattern.Solid;
+                run.LegendText = labelled ? string.Empty : legend;
+                labelled = true;
+                xs.Clear();
+                ys.Clear();
+            }
+        }
+    }
+
+    private static void AddForecast(Plot plot, SunspotForecast forecast)
+    {
+        double[] xs = [.. forecast.Forecasts.Select(d => X(d.Date))];
+        double[] values = [.. forecast.Forecasts.Select(d => (double)d.Value)];
+        if (forecast.Forecasts.All(d => d.Lower is not null && d.Upper is not null))
+        {
+            var band = plot.Add.FillY(xs, [.. forecast.Forecasts.Select(d => (double)d.Lower!.Value)], [.. forecast.Forecasts.Select(d => (double)d.Upper!.Value)]);
+            band.FillColor = ForecastColour.WithAlpha(0.22);
+            band.LineWidth = 0;
+            double level = forecast.Forecasts[0].IntervalLevel ?? 0.9;
+            band.LegendText = $"{level * 100:0}% interval";
+        }
+
+        var line = plot.Add.Scatter(xs, values, ForecastColour);
+        line.LineWidth = 2.5f;
+        line.MarkerSize = xs.Length == 1 ? 7 : 4;
+        line.LinePattern = forecast.Fallback ? LinePattern.Dotted : LinePattern.Solid;
+        line.LegendText = forecast.Fallback ? $"{Method(forecast)} (fallback)" : "forecast";
+    }
+
+    private static double X(DateOnly date) => date.ToDateTime(TimeOnly.MinValue).ToOADate();
+
+    private static string Description(ObservedSeries series, SunspotForecast forecast, int start, int end)
+    {
+        ForecastDay first = forecast.Forecasts[0];
+        ForecastDay last = forecast.Forecasts[^1];
+        string interval = first.Lower is { } low && first.Upper is { } high ? string.Create(CultureInfo.InvariantCulture, $" (90% interval {low:0.0} to {high:0.0})") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Daily sunspot number observed from {series.DateAt(start):yyyy-MM-dd} to {series.DateAt(end):yyyy-MM-dd}, and forecast from {first.Date:yyyy-MM-dd} ({first.Value:0.0}{interval}) to {last.Date:yyyy-MM-dd} ({last.Value:0.0}). {SunspotForecast.Attribution}.");
+    }
+
+    // ScottPlot writes a bare <svg>: give it a role, a title and a description for screen readers.
+    private static string Accessible(string svg, string description)
+    {
+        int open = svg.IndexOf("<svg", StringComparison.Ordinal);
+        int close = svg.IndexOf('>', open);
+        string escaped = SecurityElement.Escape(description);
+        return string.Concat(
+            svg.AsSpan(open, close - open),
+            " role=\"img\" aria-labelledby=\"chart-title chart-description\">",
+            $"<title id=\"chart-title\">Sunspot forecast chart</title><desc id=\"chart-description\">{escaped}</desc>",
+            svg.AsSpan(close + 1));
+    }
+}

@@ -1,0 +1,33 @@
+using SunspotForecaster.Core.Data;
+using SunspotForecaster.Core.Forecasting;
+
+namespace SunspotForecaster.Core.Storage;
+
+/// <summary>
+/// One served forecast day in the ledger: issued on <see cref="IssueDate"/> for
+/// <see cref="TargetDate"/> (<see cref="Lead"/> days after the last observation) by a model version
+/// (0 for a baseline fallback), with its interval and method; the two baselines for the same target
+/// (persistence and the mean of the last 27 observed days); and, once the truth arrived, the
+/// observed value and its kind.
+/// </summary>
+public sealed record LedgerEntry(
+    DateOnly IssueDate,
+    DateOnly TargetDate,
+    int Lead,
+    string Model,
+    int Version,
+    float Value,
+    float? Lower,
+    float? Upper,
+    double? IntervalLevel,
+    ForecastMethod Method,
+    DateOnly LastObservationDate,
+    ObservationKind? LastObservationKind,
+    float Persistence,
+    float RotationMean,
+    float? Observed = null,
+    ObservationKind? ObservedKind = null,
+    DateTimeOffset? ScoredAt = null)
+{
+    public bool Scored => Observed is not null;
+}
