@@ -39,7 +39,7 @@ public static class ModelTrainer
         var random = new Random(options.Seed);
         var stopping = new EarlyStopping(options.Patience, options.MinDelta);
         var order = Enumerable.Range(0, trainCount).Select(i => (long)i).ToArray();
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        using var optimizer = new FlatAdam(model.parameters(), options.LearningRate);
         Dictionary<string, Tensor> best = Snapshot(model);
         StopReason reason = StopReason.MaxEpochs;
         int epoch = 0;
@@ -51,14 +51,18 @@ public static class ModelTrainer
                 double epochStart = clock.Elapsed.TotalSeconds;
                 random.Shuffle(order);
                 model.train();
-                double lossSum = 0;
+
+                // One tensor of the epoch's order, sliced per batch (a view, nothing copied), and the
+                // loss summed in a tensor: reading it back each step would copy it out every time.
+                using Tensor epochOrder = tensor(order);
+                using Tensor lossSum = zeros(1, ScalarType.Float64);
                 for (int start = 0; start < trainCount; start += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     int size = Math.Min(options.BatchSize, trainCount - start);
-                    Tensor indices = tensor(order.AsSpan(start, size).ToArray());
-                    optimizer.zero_grad();
+                    Tensor indices = epochOrder.narrow(0, start, size);
+                    optimizer.ZeroGrad();
                     Tensor loss = batchLoss(indices);
                     loss.backward();
                     if (options.ClipGradientNorm is double maxNorm)
@@ -66,8 +70,11 @@ public static class ModelTrainer
                         nn.utils.clip_grad_norm_(model.parameters(), maxNorm, 2);
                     }
 
-                    optimizer.step();
-                    lossSum += loss.item<float>() * size;
+                    optimizer.Step();
+                    using (no_grad())
+                    {
+                        lossSum.add_(loss.detach(), alpha: size);
+                    }
                 }
 
                 model.eval();
@@ -79,7 +86,7 @@ public static class ModelTrainer
                     best = Snapshot(model);
                 }
 
-                progress?.Report(new EpochProgress(epoch, lossSum / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart));
+                progress?.Report(new EpochProgress(epoch, lossSum.item<double>() / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart));
                 if (stopping.ShouldStop)
                 {
                     reason = StopReason.EarlyStopping;
