@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,6 +24,19 @@ internal sealed class FlatAdam : IDisposable
     // alike. A parameter joins the flat buffer only when its size is a multiple of 64, so that each
     // of its elements lands in the same kind of loop as when it is updated alone, on any CPU.
     private const long FlatMultiple = 64;
+
+    // TorchSharp 0.107 makes a native Scalar for every double passed where a Scalar is expected and
+    // leaves it to the finalizer; TorchSharp reads the handle before the native call and does not
+    // keep the Scalar alive, so a collection on another thread (a member training beside this one)
+    // can free it while libtorch reads it ("Expected false to be true ... Scalar.h ... toDouble").
+    // The Scalars used here are made explicitly and held until they are no longer needed, and no
+    // overload is called that makes one of its own (add_(Scalar) adds with an implicit alpha of 1).
+    private readonly Scalar _one = 1.ToScalar();
+    private readonly Scalar _beta1 = Beta1.ToScalar();
+    private readonly Scalar _oneMinusBeta1 = (1 - Beta1).ToScalar();
+    private readonly Scalar _beta2 = Beta2.ToScalar();
+    private readonly Scalar _oneMinusBeta2 = (1 - Beta2).ToScalar();
+    private readonly Scalar _epsilon = Epsilon.ToScalar();
 
     private readonly List<Slot> _slots = [];
     private long _step;
@@ -79,12 +93,14 @@ internal sealed class FlatAdam : IDisposable
         double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, _step);
         double stepSize = LearningRate / biasCorrection1;
+        using Scalar sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
+        using Scalar negativeStepSize = (-stepSize).ToScalar();
         foreach (Slot slot in _slots)
         {
-            slot.ExpAvg.mul_(Beta1).add_(slot.Gradients, alpha: 1 - Beta1);
-            slot.ExpAvgSq.mul_(Beta2).addcmul_(slot.Gradients, slot.Gradients, value: 1 - Beta2);
-            Tensor denominator = (slot.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
-            slot.Values.addcdiv_(slot.ExpAvg, denominator, value: -stepSize);
+            slot.ExpAvg.mul_(_beta1).add_(slot.Gradients, alpha: _oneMinusBeta1);
+            slot.ExpAvgSq.mul_(_beta2).addcmul_(slot.Gradients, slot.Gradients, value: _oneMinusBeta2);
+            Tensor denominator = (slot.ExpAvgSq.sqrt() / sqrtBiasCorrection2).add_(_epsilon, _one);
+            slot.Values.addcdiv_(slot.ExpAvg, denominator, value: negativeStepSize);
         }
     }
 
@@ -96,6 +112,12 @@ internal sealed class FlatAdam : IDisposable
         }
 
         _slots.Clear();
+        _one.Dispose();
+        _beta1.Dispose();
+        _oneMinusBeta1.Dispose();
+        _beta2.Dispose();
+        _oneMinusBeta2.Dispose();
+        _epsilon.Dispose();
     }
 
     private sealed class Slot(Tensor values, Tensor gradients) : IDisposable

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Core.Training;
@@ -73,7 +74,9 @@ public static class ModelTrainer
                     optimizer.Step();
                     using (no_grad())
                     {
-                        lossSum.add_(loss.detach(), alpha: size);
+                        // An explicit Scalar held to the end of the call (see FlatAdam).
+                        using Scalar batchSize = size.ToScalar();
+                        lossSum.add_(loss.detach(), alpha: batchSize);
                     }
                 }
 
