@@ -97,7 +97,6 @@ public sealed partial class OpenApiTests(ServedAppFixture app, AzuriteFixture az
         validator.Check("post", "/models/{name}/{version}/promote", await fresh.KeyedClient.PostAnswerAsync("api/models/unicorns/1/promote", ""));
         validator.Check("get", "/models", await fresh.Client.GetAnswerAsync("api/models"));
 
-        Assert.Equal(34, validator.Checked);
         Assert.Empty(FunctionsServer.Unhandled);
     }
 
@@ -108,8 +107,6 @@ public sealed partial class OpenApiTests(ServedAppFixture app, AzuriteFixture az
     private sealed class OpenApiValidator(JsonObject document)
     {
         private readonly JsonObject _schemas = document["components"]!["schemas"]!.AsObject();
-
-        public int Checked { get; private set; }
 
         public void Check(string method, string path, ApiAnswer answer)
         {
@@ -142,8 +139,6 @@ public sealed partial class OpenApiTests(ServedAppFixture app, AzuriteFixture az
                         + string.Join("; ", results.Details.Where(d => d.Errors is { Count: > 0 }).Select(d => $"{d.InstanceLocation}: {string.Join(", ", d.Errors!.Values)}")) + $"\n{answer.Body}");
                 }
             }
-
-            Checked++;
         }
 
         private static string? RefName(JsonNode schema) => schema["$ref"]?.GetValue<string>().Split('/')[^1];

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SunspotForecaster.Core;
@@ -35,7 +34,8 @@ await using FunctionsServer server = await FunctionsServer.StartAsync(services =
 {
     services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     services.AddSingleton<TimeProvider>(clock);
-    services.AddSunspotCore(Settings(azurite));
+    // The app's own car-model gate (every sequence up to 64 steps), not the tests' shorter one.
+    services.AddSunspotCore(TestSettings.For(azurite.ConnectionString, ("Promotion:CarEnumerationMaxLength", 64)));
 });
 Log($"training the champions on {data} (default settings) ...");
 IngestResult ingest = await server.Get<IngestService>().IngestAsync(data, CancellationToken.None);
@@ -182,20 +182,6 @@ static string Table(JsonObject results)
 
     return text.ToString();
 }
-
-IConfiguration Settings(AzuriteServer storage) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-{
-    ["Storage:Blobs"] = storage.ConnectionString,
-    ["Storage:Tables"] = storage.ConnectionString,
-    ["Storage:Queues"] = storage.ConnectionString,
-    ["Storage:RawContainer"] = UniqueNames.Container("raw"),
-    ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
-    ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
-    ["Storage:ModelVersionsTable"] = UniqueNames.Table("versions"),
-    ["Storage:ModelAliasesTable"] = UniqueNames.Table("aliases"),
-    ["Storage:ForecastLedgerTable"] = UniqueNames.Table("ledger"),
-    ["Storage:RetrainQueue"] = UniqueNames.Queue("retrain"),
-}).Build();
 
 static DateOnly LastDate(string file)
 {

@@ -52,9 +52,10 @@ public static class LiveSkill
     /// Diebold–Mariano test of the model against persistence at leads 1–7: the loss differential
     /// (squared error of the model minus that of persistence) averaged per issue day, its long-run
     /// variance by Newey–West with 6 lags (forecasts up to 7 days ahead overlap for 6 days), the
-    /// Harvey–Leybourne–Newbold small-sample correction, and a one-sided normal p-value.
+    /// Harvey–Leybourne–Newbold small-sample correction, and a one-sided normal p-value. Null when
+    /// nothing at those leads is scored: there is nothing to test (and no RMSE to report).
     /// </summary>
-    public static DemotionTest AgainstPersistence(IEnumerable<ScoredForecast> scored)
+    public static DemotionTest? AgainstPersistence(IEnumerable<ScoredForecast> scored)
     {
         ArgumentNullException.ThrowIfNull(scored);
         ScoredForecast[] rows = [.. scored.Where(s => s.Lead <= DemotionLastLead)];
@@ -63,7 +64,7 @@ public static class LiveSkill
         int days = daily.Length;
         if (rows.Length == 0)
         {
-            return new DemotionTest(0, 0, double.NaN, double.NaN, 0, 1);
+            return null;
         }
 
         double modelRmse = Rmse(rows, s => s.Value);
@@ -97,7 +98,8 @@ public static class LiveSkill
         return new DemotionTest(rows.Length, days, modelRmse, persistenceRmse, statistic, 1 - NormalCdf(statistic));
     }
 
-    private static double Rmse(IReadOnlyCollection<ScoredForecast> rows, Func<ScoredForecast, float> forecast) =>
+    /// <summary>The root mean squared error of <paramref name="forecast"/> over <paramref name="rows"/> (at least one).</summary>
+    public static double Rmse(IReadOnlyCollection<ScoredForecast> rows, Func<ScoredForecast, float> forecast) =>
         Math.Sqrt(rows.Average(s => Square(s.Observed - forecast(s))));
 
     private static double Square(double x) => x * x;

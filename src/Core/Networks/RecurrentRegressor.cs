@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,6 +17,11 @@ public sealed class RecurrentRegressor : nn.Module<Tensor, Tensor>
     private readonly Linear dense;
     private readonly Linear output;
 
+    // `last + change` would add with an implicit alpha of 1: TorchSharp 0.107 makes a native Scalar
+    // for it, leaves it to the finalizer and does not keep it alive during the call, so a garbage
+    // collection on another thread could free it while libtorch reads it. This one lives forever.
+    private static readonly Scalar One = 1.ToScalar();
+
     public RecurrentRegressor(RecurrentCell cell, int hiddenSize, int layers, double dropout, int denseSize)
         : base(nameof(RecurrentRegressor))
     {
@@ -30,6 +36,6 @@ public sealed class RecurrentRegressor : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor last = windows[.., -1, ..];
         Tensor change = output.forward(nn.functional.relu(dense.forward(recurrent.forward(windows))));
-        return (last + change).MoveToOuterDisposeScope();
+        return last.add(change, One).MoveToOuterDisposeScope();
     }
 }

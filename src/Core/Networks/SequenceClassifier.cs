@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,12 +15,17 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor>
     private readonly Linear output;
     private readonly double _dropoutRate;
 
+    // The probability of keeping a feature as an explicit Scalar held by the network: one made
+    // implicitly from a double is not kept alive while libtorch reads it (see RecurrentRegressor).
+    private readonly Scalar _keepProbability;
+
     public SequenceClassifier(int classes, int hiddenSize, double dropoutRate)
         : base(nameof(SequenceClassifier))
     {
         recurrent = new RecurrentLayer(RecurrentCell.Lstm, inputSize: classes, hiddenSize, layers: 1, dropout: 0);
         output = nn.Linear(hiddenSize, classes);
         _dropoutRate = dropoutRate;
+        _keepProbability = (1 - dropoutRate).ToScalar();
         RegisterComponents();
     }
 
@@ -35,10 +41,20 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor>
         if (training && _dropoutRate > 0)
         {
             using var scope = NewDisposeScope();
-            Tensor keep = bernoulli(full_like(features, 1 - _dropoutRate), DropoutGenerator);
-            features = (features * keep / (1 - _dropoutRate)).MoveToOuterDisposeScope();
+            Tensor keep = bernoulli(full_like(features, _keepProbability), DropoutGenerator);
+            features = (features * keep).div(_keepProbability).MoveToOuterDisposeScope();
         }
 
         return output.forward(features);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _keepProbability.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -129,8 +129,7 @@ public sealed partial class LedgerService(
         DateOnly from = today.AddDays(-options.Value.WindowDays);
         IReadOnlyList<ScoredForecast> scored = await ScoredAsync(from, today, cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(Model, cancellationToken).ConfigureAwait(false);
-        // Nothing scored since the promotion: no test (and no NaN RMSE, which JSON cannot carry).
-        DemotionTest? test = champion is { IsBaseline: false } && LiveSkill.AgainstPersistence(SinceItsPromotion(scored, champion)) is { Count: > 0 } t ? t : null;
+        DemotionTest? test = champion is { IsBaseline: false } ? LiveSkill.AgainstPersistence(SinceItsPromotion(scored, champion)) : null;
         return new LiveSkillReport(Model, from, today, options.Value.WindowDays, champion is { IsBaseline: false } ? champion.Version : null, LiveSkill.Lines(scored), test);
     }
 
@@ -151,8 +150,7 @@ public sealed partial class LedgerService(
 
         DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         IReadOnlyList<ScoredForecast> window = await ScoredAsync(today.AddDays(-options.Value.WindowDays), today, cancellationToken).ConfigureAwait(false);
-        DemotionTest test = LiveSkill.AgainstPersistence(SinceItsPromotion(window, champion));
-        if (!test.Demotes(options.Value.DemotionMinCount))
+        if (LiveSkill.AgainstPersistence(SinceItsPromotion(window, champion)) is not { } test || !test.Demotes(options.Value.DemotionMinCount))
         {
             return null;
         }
@@ -193,8 +191,8 @@ public sealed partial class LedgerService(
                 continue;
             }
 
-            DemotionTest record = LiveSkill.AgainstPersistence(history.Where(s => s.Version == earlier.Version));
-            if (record.Count >= options.Value.DemotionMinCount && record.ModelRmse < record.PersistenceRmse && record.ModelRmse < bestRmse)
+            if (LiveSkill.AgainstPersistence(history.Where(s => s.Version == earlier.Version)) is { } record
+                && record.Count >= options.Value.DemotionMinCount && record.ModelRmse < record.PersistenceRmse && record.ModelRmse < bestRmse)
             {
                 (best, bestRmse) = (earlier.Version, record.ModelRmse);
             }

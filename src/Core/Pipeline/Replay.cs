@@ -50,8 +50,8 @@ public static class Replay
             if (demotions.Count == 0)
             {
                 DateOnly windowStart = day.AddDays(-windowDays);
-                DemotionTest test = LiveSkill.AgainstPersistence(scored.Where(s => s.Target <= day && s.Forecast.IssueDate >= windowStart).Select(s => s.Forecast));
-                if (test.Demotes(demotionMinCount))
+                if (LiveSkill.AgainstPersistence(scored.Where(s => s.Target <= day && s.Forecast.IssueDate >= windowStart).Select(s => s.Forecast)) is { } test
+                    && test.Demotes(demotionMinCount))
                 {
                     demotions.Add(new ReplayDemotion(day, test));
                 }
@@ -82,6 +82,5 @@ public static class Replay
             file.ObservationCounts[start..(end + 1)].ToArray(), file.Provisional[start..(end + 1)].ToArray());
     }
 
-    private static double? Rmse(ScoredForecast[] rows, Func<ScoredForecast, float> forecast) =>
-        rows.Length == 0 ? null : Math.Sqrt(rows.Average(s => (s.Observed - forecast(s)) * (double)(s.Observed - forecast(s))));
+    private static double? Rmse(ScoredForecast[] rows, Func<ScoredForecast, float> forecast) => rows.Length == 0 ? null : LiveSkill.Rmse(rows, forecast);
 }

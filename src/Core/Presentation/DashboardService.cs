@@ -6,13 +6,17 @@ using SunspotForecaster.Core.Serving;
 namespace SunspotForecaster.Core.Presentation;
 
 /// <summary>The chart and the page from the current forecast, the health summary and the live skill.</summary>
-public sealed class DashboardService(ForecastService forecasts, ModelCatalog catalog, LedgerService ledger)
+public sealed class DashboardService(ForecastService forecasts, ModelCatalog catalog, LedgerService ledger, TimeProvider clock)
 {
     public const string SvgMediaType = "image/svg+xml";
     public const string HtmlMediaType = "text/html; charset=utf-8";
 
     // Drawing takes milliseconds: charts are kept per (state, days, history) until the state changes.
     private readonly ConcurrentDictionary<(string? Tag, int Days, int History), string> _charts = new();
+
+    // The page reads health and 90 days of the ledger from storage: it is kept as long as it tells
+    // caches they may keep it (its max-age), for the same forecast.
+    private (string? Tag, DateTimeOffset Until, RenderedPage Page)? _page;
 
     /// <exception cref="NotReadyException">No data or no model yet.</exception>
     /// <exception cref="DataTooOldException">The newest observation is too old for the days asked.</exception>
@@ -33,6 +37,7 @@ public sealed class DashboardService(ForecastService forecasts, ModelCatalog cat
     {
         ForecastView? view = null;
         string? unavailable = null;
+        DateTimeOffset now = clock.GetUtcNow();
         try
         {
             view = await forecasts.LatestAsync(ForecastModel.MaxDays, cancellationToken).ConfigureAwait(false);
@@ -42,8 +47,19 @@ public sealed class DashboardService(ForecastService forecasts, ModelCatalog cat
             unavailable = e.Message;
         }
 
+        if (view is not null && _page is { } kept && kept.Tag == view.Tag && now < kept.Until)
+        {
+            return kept.Page with { MaxAgeSeconds = (int)Math.Ceiling((kept.Until - now).TotalSeconds) };
+        }
+
         HealthSummary health = await catalog.HealthAsync(cancellationToken).ConfigureAwait(false);
         LiveSkillReport skill = await ledger.SkillAsync(cancellationToken).ConfigureAwait(false);
-        return RenderedPage.Of(DashboardPage.Render(view, unavailable, health, skill), HtmlMediaType, view?.MaxAgeSeconds ?? 0, hasForecast: view is not null);
+        RenderedPage page = RenderedPage.Of(DashboardPage.Render(view, unavailable, health, skill), HtmlMediaType, view?.MaxAgeSeconds ?? 0, hasForecast: view is not null);
+        if (view is not null)
+        {
+            _page = (view.Tag, now.AddSeconds(page.MaxAgeSeconds), page);
+        }
+
+        return page;
     }
 }

@@ -4,15 +4,16 @@ using Microsoft.Extensions.Configuration;
 namespace SunspotForecaster.Tests.Azurite;
 
 /// <summary>App settings for a test: this Azurite, storage names of the test's own, and whatever the test adds.</summary>
-public static class TestSettings
+public static partial class TestSettings
 {
-    public static IConfiguration For(AzuriteFixture azurite, params (string Key, object Value)[] extra)
+    /// <summary>The settings for storage at <paramref name="connectionString"/> (Azurite's), with names no other test uses.</summary>
+    public static IConfiguration For(string connectionString, params (string Key, object Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:Blobs"] = azurite.ConnectionString,
-            ["Storage:Tables"] = azurite.ConnectionString,
-            ["Storage:Queues"] = azurite.ConnectionString,
+            ["Storage:Blobs"] = connectionString,
+            ["Storage:Tables"] = connectionString,
+            ["Storage:Queues"] = connectionString,
             ["Storage:RawContainer"] = UniqueNames.Container("raw"),
             ["Storage:ModelsContainer"] = UniqueNames.Container("models"),
             ["Storage:IngestRunsTable"] = UniqueNames.Table("runs"),
