@@ -15,8 +15,9 @@ public sealed class DashboardService(ForecastService forecasts, ModelCatalog cat
     private readonly ConcurrentDictionary<(string? Tag, int Days, int History), string> _charts = new();
 
     // The page reads health and 90 days of the ledger from storage: it is kept as long as it tells
-    // caches they may keep it (its max-age), for the same forecast.
-    private (string? Tag, DateTimeOffset Until, RenderedPage Page)? _page;
+    // caches they may keep it (its max-age), for the same forecast. A reference, so that requests
+    // on other threads read a whole one (a struct this size could be read half-written).
+    private KeptPage? _page;
 
     /// <exception cref="NotReadyException">No data or no model yet.</exception>
     /// <exception cref="DataTooOldException">The newest observation is too old for the days asked.</exception>
@@ -57,9 +58,11 @@ public sealed class DashboardService(ForecastService forecasts, ModelCatalog cat
         RenderedPage page = RenderedPage.Of(DashboardPage.Render(view, unavailable, health, skill), HtmlMediaType, view?.MaxAgeSeconds ?? 0, hasForecast: view is not null);
         if (view is not null)
         {
-            _page = (view.Tag, now.AddSeconds(page.MaxAgeSeconds), page);
+            _page = new KeptPage(view.Tag, now.AddSeconds(page.MaxAgeSeconds), page);
         }
 
         return page;
     }
+
+    private sealed record KeptPage(string? Tag, DateTimeOffset Until, RenderedPage Page);
 }

@@ -89,8 +89,10 @@ public class WindowSetTests
         WindowSet windows = WindowSet.Build(series, range, 10);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
+        // The runtime may allocate a few KB on this thread for itself (one run in CI took 8 KB more
+        // than the buffers); an array per window would take at least 32 bytes × 75,992 = 2.4 MB more.
         long buffers = (long)windows.Count * (10 + 1 + 1) * sizeof(float);
         Assert.Equal(75_992, windows.Count);
-        Assert.InRange(allocated, buffers, buffers + 4_096);
+        Assert.InRange(allocated, buffers, buffers + 65_536);
     }
 }
