@@ -1,8 +1,11 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using SunspotForecaster.Core;
+using SunspotForecaster.Core.Networks;
 using SunspotForecaster.Functions;
 
+// Before any thread allocates: libtorch's freed buffers stay in the heap (see NativeHeap).
+NativeHeap.KeepFreedMemory();
 var builder = FunctionsApplication.CreateBuilder(args);
 
 builder.ConfigureFunctionsWebApplication();
