@@ -30,7 +30,7 @@ public sealed class TrainerLease : IAsyncDisposable
         _renewing = RenewAsync(renewEvery, _stop.Token);
     }
 
-    /// <summary>Cancelled when a renewal failed: the lease may have passed to another trainer.</summary>
+    /// <summary>Cancelled when a renewal (or the first write under the lease) failed: the lease may have passed to another trainer.</summary>
     public CancellationToken Lost => _lost.Token;
 
     /// <summary>Why the lease was lost, when it was.</summary>
@@ -74,6 +74,11 @@ public sealed class TrainerLease : IAsyncDisposable
                 new Dictionary<string, string> { [StartedMetadata] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
                 new BlobRequestConditions { LeaseId = lease.LeaseId },
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Broken or taken between acquiring and writing: lost before any work began.
+            await held.LoseAsync(e).ConfigureAwait(false);
         }
         catch
         {
@@ -126,6 +131,12 @@ public sealed class TrainerLease : IAsyncDisposable
         _lost.Dispose();
     }
 
+    private async Task LoseAsync(Exception why)
+    {
+        RenewalFailure = why;
+        await _lost.CancelAsync().ConfigureAwait(false);
+    }
+
     private static BlobClient LockBlob(BlobServiceClient blobs, IOptions<StorageOptions> options, string name)
     {
         ArgumentNullException.ThrowIfNull(blobs);
@@ -150,8 +161,7 @@ public sealed class TrainerLease : IAsyncDisposable
             {
                 // Refused (409: broken or taken), unreachable after retries (AggregateException,
                 // IOException): either way this trainer can no longer be sure it is the only one.
-                RenewalFailure = e;
-                await _lost.CancelAsync().ConfigureAwait(false);
+                await LoseAsync(e).ConfigureAwait(false);
                 return;
             }
         }
