@@ -78,10 +78,7 @@ internal sealed class ManagedEnsemble
 
         // Dense(ReLU) then the output, added to the window's last value.
         member.DenseBias.CopyTo(_dense.AsSpan());
-        for (int j = 0; j < hidden; j++)
-        {
-            Axpy(_state[j], member.DenseWeightsT.AsSpan(j * _dense.Length, _dense.Length), _dense);
-        }
+        AddProduct(_state, member.DenseWeightsT, _dense);
 
         float change = member.OutputBias;
         for (int k = 0; k < _dense.Length; k++)
@@ -96,10 +93,7 @@ internal sealed class ManagedEnsemble
     {
         Span<float> gates = _gates;
         w.Bias.CopyTo(gates);
-        for (int k = 0; k < inputs; k++)
-        {
-            Axpy(input[k], w.InputWeightsT.AsSpan(k * gates.Length, gates.Length), gates);
-        }
+        AddProduct(input[..inputs], w.InputWeightsT, gates);
 
         Span<float> recurrentGates = cell == RecurrentCell.Gru ? _hiddenGates : gates;
         if (cell == RecurrentCell.Gru)
@@ -107,10 +101,7 @@ internal sealed class ManagedEnsemble
             w.HiddenBias.CopyTo(recurrentGates);
         }
 
-        for (int j = 0; j < hidden; j++)
-        {
-            Axpy(_state[j], w.HiddenWeightsT.AsSpan(j * gates.Length, gates.Length), recurrentGates);
-        }
+        AddProduct(_state, w.HiddenWeightsT, recurrentGates);
 
         Span<float> state = _state;
         switch (cell)
@@ -166,22 +157,59 @@ internal sealed class ManagedEnsemble
         _ => 1,
     };
 
-    // y += a·x
-    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    // y += Σ_j v[j]·W[j, ·], W's rows y.Length long: for each element of y the fused multiply-adds
+    // run over j in order (the same arithmetic as one pass over y per j), but four vectors of y stay
+    // in registers across all of j instead of being loaded and stored once per j.
+    private static void AddProduct(ReadOnlySpan<float> v, ReadOnlySpan<float> w, Span<float> y)
     {
+        int n = y.Length;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var scale = new Vector<float>(a);
-            for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+            int width = Vector<float>.Count;
+            for (; i <= n - 4 * width; i += 4 * width)
             {
-                Vector.FusedMultiplyAdd(scale, new Vector<float>(x[i..]), new Vector<float>(y[i..])).CopyTo(y[i..]);
+                var y0 = new Vector<float>(y[i..]);
+                var y1 = new Vector<float>(y[(i + width)..]);
+                var y2 = new Vector<float>(y[(i + 2 * width)..]);
+                var y3 = new Vector<float>(y[(i + 3 * width)..]);
+                for (int j = 0; j < v.Length; j++)
+                {
+                    var scale = new Vector<float>(v[j]);
+                    ReadOnlySpan<float> row = w.Slice(j * n + i, 4 * width);
+                    y0 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row), y0);
+                    y1 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[width..]), y1);
+                    y2 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[(2 * width)..]), y2);
+                    y3 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[(3 * width)..]), y3);
+                }
+
+                y0.CopyTo(y[i..]);
+                y1.CopyTo(y[(i + width)..]);
+                y2.CopyTo(y[(i + 2 * width)..]);
+                y3.CopyTo(y[(i + 3 * width)..]);
+            }
+
+            for (; i <= n - width; i += width)
+            {
+                var y0 = new Vector<float>(y[i..]);
+                for (int j = 0; j < v.Length; j++)
+                {
+                    y0 = Vector.FusedMultiplyAdd(new Vector<float>(v[j]), new Vector<float>(w.Slice(j * n + i, width)), y0);
+                }
+
+                y0.CopyTo(y[i..]);
             }
         }
 
-        for (; i < y.Length; i++)
+        for (; i < n; i++)
         {
-            y[i] = MathF.FusedMultiplyAdd(a, x[i], y[i]);
+            float sum = y[i];
+            for (int j = 0; j < v.Length; j++)
+            {
+                sum = MathF.FusedMultiplyAdd(v[j], w[j * n + i], sum);
+            }
+
+            y[i] = sum;
         }
     }
 
