@@ -62,10 +62,12 @@ internal static class CommonOptions
     public static SplitOptionSet SplitDates(Command command)
     {
         var set = new SplitOptionSet(
+            Date("--train-start", $"First training day; a later first day of daily observations wins (default {Core.Series.SplitOptions.DefaultTrainStart:yyyy-MM-dd})."),
             Date("--train-end", $"Last day of the training years (default {Core.Series.SplitOptions.DefaultTrainEnd:yyyy-MM-dd})."),
             Date("--validation-start", $"First day of the validation part of the training years (default {Core.Series.SplitOptions.DefaultValidationStart:yyyy-MM-dd})."),
             Date("--test-start", $"First test day (default {Core.Series.SplitOptions.DefaultTestStart:yyyy-MM-dd})."),
             Date("--test-end", "Last test day (default: the last day of the data)."));
+        command.Options.Add(set.TrainStart);
         command.Options.Add(set.TrainEnd);
         command.Options.Add(set.ValidationStart);
         command.Options.Add(set.TestStart);
@@ -122,10 +124,11 @@ internal static class CommonOptions
     };
 }
 
-internal sealed record SplitOptionSet(Option<DateOnly?> TrainEnd, Option<DateOnly?> ValidationStart, Option<DateOnly?> TestStart, Option<DateOnly?> TestEnd)
+internal sealed record SplitOptionSet(Option<DateOnly?> TrainStart, Option<DateOnly?> TrainEnd, Option<DateOnly?> ValidationStart, Option<DateOnly?> TestStart, Option<DateOnly?> TestEnd)
 {
     public Core.Series.SplitOptions Read(ParseResult parsed) => new()
     {
+        TrainStart = parsed.GetValue(TrainStart) ?? Core.Series.SplitOptions.DefaultTrainStart,
         TrainEnd = parsed.GetValue(TrainEnd) ?? Core.Series.SplitOptions.DefaultTrainEnd,
         ValidationStart = parsed.GetValue(ValidationStart) ?? Core.Series.SplitOptions.DefaultValidationStart,
         TestStart = parsed.GetValue(TestStart) ?? Core.Series.SplitOptions.DefaultTestStart,

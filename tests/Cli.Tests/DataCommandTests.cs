@@ -86,6 +86,7 @@ public class DataCommandTests : IDisposable
     [InlineData("--window", "0")]
     [InlineData("--train-end", "1999-13-01")]
     [InlineData("--test-start", "1990-01-01")]
+    [InlineData("--train-start", "1990-01-01")]
     [InlineData("--bogus", "1")]
     public async Task Bad_arguments_exit_2_with_a_message(string flag, string value)
     {
@@ -160,9 +161,14 @@ public class DataCommandTests : IDisposable
         Assert.Equal("2026-01-31", json.GetProperty("lastDate").GetString());
         Assert.Equal("1848-12-22", json.GetProperty("lastDayWithoutObservations").GetString());
         JsonElement splits = json.GetProperty("splits");
-        Assert.Equal("1848-12-23", splits.GetProperty("trainingYears").GetProperty("start").GetString());
-        Assert.Equal(55_160, splits.GetProperty("trainingYears").GetProperty("days").GetInt32());
+        Assert.Equal("1945-01-01", splits.GetProperty("trainingYears").GetProperty("start").GetString());
+        Assert.Equal(20_089, splits.GetProperty("trainingYears").GetProperty("days").GetInt32());
         Assert.Equal(9_528, splits.GetProperty("test").GetProperty("days").GetInt32());
+
+        // The course's training years: from the first day after the last day without observations.
+        CliResult whole = await CliRunner.RunAsync("data", "--data", TestData.RealSidcFile, "--train-start", "1818-01-01", "--json");
+        Assert.Equal("1848-12-23", whole.Json().GetProperty("splits").GetProperty("trainingYears").GetProperty("start").GetString());
+        Assert.Equal(55_160, whole.Json().GetProperty("splits").GetProperty("trainingYears").GetProperty("days").GetInt32());
     }
 
     private static int Run(string executable, params string[] args)

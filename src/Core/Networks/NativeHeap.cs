@@ -19,25 +19,24 @@ public static class NativeHeap
     // glibc's largest mmap threshold on 64-bit: blocks below it come from the heap.
     private const int LargestHeapBlock = 32 * 1024 * 1024;
 
+    // Free memory the heap keeps before giving any back, and what it asks for beyond each need.
     private const int KeptFreeMemory = 512 * 1024 * 1024;
+    private const int HeapGrowth = 64 * 1024 * 1024;
 
-    private static int s_applied;
+    private static readonly Lazy<bool> s_applied = new(Apply);
 
     /// <summary>
     /// Applies the setting once per process; call it first thing, before threads allocate. Returns
     /// whether glibc took it (false on Windows, macOS or a C library without mallopt: their
     /// allocators are left as they are).
     /// </summary>
-    public static bool KeepFreedMemory()
+    public static bool KeepFreedMemory() => s_applied.Value;
+
+    private static bool Apply()
     {
         if (!OperatingSystem.IsLinux())
         {
             return false;
-        }
-
-        if (Interlocked.Exchange(ref s_applied, 1) == 1)
-        {
-            return true;
         }
 
         try
@@ -45,7 +44,7 @@ public static class NativeHeap
             // mallopt returns 1 on success.
             return mallopt(MmapThreshold, LargestHeapBlock) == 1
                 & mallopt(TrimThreshold, KeptFreeMemory) == 1
-                & mallopt(TopPad, 64 * 1024 * 1024) == 1;
+                & mallopt(TopPad, HeapGrowth) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

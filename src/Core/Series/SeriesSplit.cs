@@ -15,11 +15,18 @@ public sealed record SeriesSplit(DateRange Train, DateRange Validation, DateRang
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(options);
 
-        DateOnly first = series.ObservedFrom;
+        DateOnly observedFrom = series.ObservedFrom;
+        DateOnly first = options.TrainStart > observedFrom ? options.TrainStart : observedFrom;
         DateOnly testEnd = options.TestEnd ?? series.LastDate;
-        if (first > series.LastDate)
+        if (observedFrom > series.LastDate)
         {
             throw new ArgumentException($"The data end with a day without observations ({series.LastDate:yyyy-MM-dd}); there is nothing to train on.");
+        }
+
+        if (options.TrainStart >= options.ValidationStart)
+        {
+            throw new ArgumentException(
+                $"The training start {options.TrainStart:yyyy-MM-dd} must come before the validation start {options.ValidationStart:yyyy-MM-dd}.");
         }
 
         if (options.ValidationStart <= first || options.ValidationStart > options.TrainEnd)

@@ -41,6 +41,23 @@ public class SeriesPreparationTests
     }
 
     [Fact]
+    public void A_training_start_after_the_first_observed_day_starts_the_training_years_there()
+    {
+        SeriesSplit split = SeriesSplit.Create(Series(), Split with { TrainStart = new DateOnly(1985, 6, 1) });
+
+        Assert.Equal(new DateRange(new DateOnly(1985, 6, 1), new DateOnly(1994, 12, 31)), split.Train);
+        Assert.Equal(new DateRange(new DateOnly(1995, 1, 1), new DateOnly(1999, 12, 31)), split.Validation);
+    }
+
+    [Fact]
+    public void A_training_start_on_or_after_the_validation_start_is_refused_with_a_reason()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => SeriesSplit.Create(Series(), Split with { TrainStart = new DateOnly(1995, 1, 1) }));
+
+        Assert.Contains("training start 1995-01-01 must come before the validation start 1995-01-01", error.Message);
+    }
+
+    [Fact]
     public void A_test_end_before_the_last_day_shortens_the_test_range()
     {
         SeriesSplit split = SeriesSplit.Create(Series(), Split with { TestEnd = new DateOnly(2001, 6, 30) });
