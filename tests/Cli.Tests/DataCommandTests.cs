@@ -162,7 +162,7 @@ public class DataCommandTests : IDisposable
         Assert.Equal("1848-12-22", json.GetProperty("lastDayWithoutObservations").GetString());
         JsonElement splits = json.GetProperty("splits");
         Assert.Equal("1945-01-01", splits.GetProperty("trainingYears").GetProperty("start").GetString());
-        Assert.Equal(20_089, splits.GetProperty("trainingYears").GetProperty("days").GetInt32());
+        Assert.Equal(20_088, splits.GetProperty("trainingYears").GetProperty("days").GetInt32());
         Assert.Equal(9_528, splits.GetProperty("test").GetProperty("days").GetInt32());
 
         // The course's training years: from the first day after the last day without observations.
