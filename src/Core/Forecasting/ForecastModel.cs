@@ -30,8 +30,8 @@ public sealed class ForecastModel : IDisposable
     public const int MaxGapLookback = 366;
 
     private readonly RegressorEnsemble _network;
-    private readonly ManagedEnsemble _single;
-    private readonly float[] _singleWindow;
+    // Each thread steps single forecasts on its own buffers, without the lock: no libtorch call is made.
+    private readonly ThreadLocal<(ManagedEnsemble Ensemble, float[] Window)> _single;
     private readonly Lock _gate = new();
 
     /// <summary>
@@ -43,8 +43,8 @@ public sealed class ForecastModel : IDisposable
     {
         _network = network;
         _network.eval();
-        _single = new ManagedEnsemble(network, shape, window);
-        _singleWindow = new float[window];
+        var weights = new ManagedEnsemble(network, shape, window);
+        _single = new(() => (weights.WithOwnBuffers(), new float[window]));
         Shape = shape;
         Window = window;
         Scaler = scaler;
@@ -199,18 +199,16 @@ public sealed class ForecastModel : IDisposable
     /// </summary>
     private void PredictPath(ReadOnlySpan<float> scaledWindow, Span<float> path)
     {
-        lock (_gate)
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        (ManagedEnsemble ensemble, float[] buffer) = _single.Value;
+        Span<float> window = buffer;
+        scaledWindow.CopyTo(window);
+        for (int h = 0; h < path.Length; h++)
         {
-            ObjectDisposedException.ThrowIf(IsDisposed, this);
-            Span<float> window = _singleWindow;
-            scaledWindow.CopyTo(window);
-            for (int h = 0; h < path.Length; h++)
-            {
-                float next = _single.Next(window);
-                path[h] = Scaler.Unscale(next);
-                window[1..].CopyTo(window);
-                window[^1] = next;
-            }
+            float next = ensemble.Next(window);
+            path[h] = Scaler.Unscale(next);
+            window[1..].CopyTo(window);
+            window[^1] = next;
         }
     }
 
@@ -284,6 +282,7 @@ public sealed class ForecastModel : IDisposable
         {
             IsDisposed = true;
             _network.Dispose();
+            _single.Dispose(); // a forecast still running gets ObjectDisposedException, as before
         }
     }
 }

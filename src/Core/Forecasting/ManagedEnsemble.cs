@@ -11,7 +11,8 @@ namespace SunspotForecaster.Core.Forecasting;
 /// libtorch spent most of its time and its allocations on the native calls and their wrappers, one
 /// set per layer and time step; here it allocates nothing. Results agree with libtorch's to float
 /// rounding (the sums run in another order), not bit for bit. Not thread-safe: it keeps its scratch
-/// buffers, and <see cref="ForecastModel"/> calls it under its lock.
+/// buffers, so each thread steps its own <see cref="WithOwnBuffers"/> copy (the weights are shared,
+/// read only).
 /// </summary>
 internal sealed class ManagedEnsemble
 {
@@ -29,13 +30,23 @@ internal sealed class ManagedEnsemble
         ArgumentNullException.ThrowIfNull(shape);
         Shape = shape;
         _members = [.. Enumerable.Range(0, network.Count).Select(i => new Member(network[i], shape))];
+        (_gates, _hiddenGates, _state, _cell, _sequence, _dense) = Buffers(shape, window);
+    }
+
+    private ManagedEnsemble(ManagedEnsemble weights, int window)
+    {
+        Shape = weights.Shape;
+        _members = weights._members;
+        (_gates, _hiddenGates, _state, _cell, _sequence, _dense) = Buffers(Shape, window);
+    }
+
+    /// <summary>The same ensemble over the same weights, with scratch buffers of its own: for another thread.</summary>
+    public ManagedEnsemble WithOwnBuffers() => new(this, _sequence.Length / Shape.HiddenSize);
+
+    private static (float[] Gates, float[] HiddenGates, float[] State, float[] Cell, float[] Sequence, float[] Dense) Buffers(RegressorShape shape, int window)
+    {
         int gateRows = GateCount(shape.Cell) * shape.HiddenSize;
-        _gates = new float[gateRows];
-        _hiddenGates = new float[gateRows];
-        _state = new float[shape.HiddenSize];
-        _cell = new float[shape.HiddenSize];
-        _sequence = new float[window * shape.HiddenSize];
-        _dense = new float[shape.DenseSize];
+        return (new float[gateRows], new float[gateRows], new float[shape.HiddenSize], new float[shape.HiddenSize], new float[window * shape.HiddenSize], new float[shape.DenseSize]);
     }
 
     public RegressorShape Shape { get; }

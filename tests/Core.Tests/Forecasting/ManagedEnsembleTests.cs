@@ -66,6 +66,32 @@ public class ManagedEnsembleTests
         Assert.True(perForecast < 1024, $"{perForecast} bytes per forecast");
     }
 
+    [Fact]
+    public void Forecasts_on_many_threads_at_once_equal_the_same_forecasts_one_at_a_time()
+    {
+        var shape = new RegressorShape(RecurrentCell.Lstm, HiddenSize: 24, Layers: 2, Dropout: 0, DenseSize: 16);
+        RecurrentRegressor[] members = [.. new[] { 5, 6 }.Select(seed =>
+        {
+            RecurrentRegressor network = shape.Create();
+            SeededInitialisation.Apply(network, seed);
+            return network;
+        })];
+        using var model = new ForecastModel(new RegressorEnsemble(members), shape, Window, new StandardScaler(80, 60), Intervals());
+        var random = new Random(11);
+        float[][] histories = [.. Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, Window).Select(_ => (float)(random.NextDouble() * 200)).ToArray())];
+        var lastDate = new DateOnly(2000, 1, 1);
+        float[][] serial = [.. histories.Select(h => model.Forecast(h, lastDate, 30).Select(d => d.Value).ToArray())];
+
+        var concurrent = new float[histories.Length * 20][];
+        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            concurrent[i] = [.. model.Forecast(histories[i % histories.Length], lastDate, 30).Select(d => d.Value)]);
+
+        for (int i = 0; i < concurrent.Length; i++)
+        {
+            Assert.Equal(serial[i % histories.Length], concurrent[i]);
+        }
+    }
+
     private static PredictionIntervals Intervals() =>
         new(0.9, 10, [.. Enumerable.Repeat(-1f, ForecastModel.MaxLead)], [.. Enumerable.Repeat(1f, ForecastModel.MaxLead)]);
 }
