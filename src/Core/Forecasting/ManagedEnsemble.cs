@@ -1,4 +1,3 @@
-using System.Numerics;
 using SunspotForecaster.Core.Networks;
 using static TorchSharp.torch;
 
@@ -118,16 +117,16 @@ internal sealed class ManagedEnsemble
         switch (cell)
         {
             case RecurrentCell.Lstm:
-                Sigmoid(gates[..(2 * hidden)]);
-                Tanh(gates.Slice(2 * hidden, hidden));
-                Sigmoid(gates.Slice(3 * hidden, hidden));
+                Activations.Sigmoid(gates[..(2 * hidden)]);
+                Activations.Tanh(gates.Slice(2 * hidden, hidden));
+                Activations.Sigmoid(gates.Slice(3 * hidden, hidden));
                 for (int j = 0; j < hidden; j++)
                 {
                     _cell[j] = gates[hidden + j] * _cell[j] + gates[j] * gates[2 * hidden + j];
                     state[j] = _cell[j];
                 }
 
-                Tanh(state);
+                Activations.Tanh(state);
                 for (int j = 0; j < hidden; j++)
                 {
                     state[j] *= gates[3 * hidden + j];
@@ -140,13 +139,13 @@ internal sealed class ManagedEnsemble
                     gates[j] += recurrentGates[j];
                 }
 
-                Sigmoid(gates[..(2 * hidden)]);
+                Activations.Sigmoid(gates[..(2 * hidden)]);
                 for (int j = 0; j < hidden; j++)
                 {
                     gates[2 * hidden + j] += gates[j] * recurrentGates[2 * hidden + j];
                 }
 
-                Tanh(gates.Slice(2 * hidden, hidden));
+                Activations.Tanh(gates.Slice(2 * hidden, hidden));
                 for (int j = 0; j < hidden; j++)
                 {
                     float update = gates[hidden + j];
@@ -155,7 +154,7 @@ internal sealed class ManagedEnsemble
 
                 break;
             default:
-                Tanh(gates[..hidden]);
+                Activations.Tanh(gates[..hidden]);
                 gates[..hidden].CopyTo(state);
                 break;
         }
@@ -168,99 +167,9 @@ internal sealed class ManagedEnsemble
         _ => 1,
     };
 
-    // y += Σ_j v[j]·W[j, ·], W's rows y.Length long: for each element of y the fused multiply-adds
-    // run over j in order (the same arithmetic as one pass over y per j), but four vectors of y stay
-    // in registers across all of j instead of being loaded and stored once per j.
-    private static void AddProduct(ReadOnlySpan<float> v, ReadOnlySpan<float> w, Span<float> y)
-    {
-        int n = y.Length;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<float>.Count;
-            for (; i <= n - 4 * width; i += 4 * width)
-            {
-                var y0 = new Vector<float>(y[i..]);
-                var y1 = new Vector<float>(y[(i + width)..]);
-                var y2 = new Vector<float>(y[(i + 2 * width)..]);
-                var y3 = new Vector<float>(y[(i + 3 * width)..]);
-                for (int j = 0; j < v.Length; j++)
-                {
-                    var scale = new Vector<float>(v[j]);
-                    ReadOnlySpan<float> row = w.Slice(j * n + i, 4 * width);
-                    y0 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row), y0);
-                    y1 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[width..]), y1);
-                    y2 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[(2 * width)..]), y2);
-                    y3 = Vector.FusedMultiplyAdd(scale, new Vector<float>(row[(3 * width)..]), y3);
-                }
-
-                y0.CopyTo(y[i..]);
-                y1.CopyTo(y[(i + width)..]);
-                y2.CopyTo(y[(i + 2 * width)..]);
-                y3.CopyTo(y[(i + 3 * width)..]);
-            }
-
-            for (; i <= n - width; i += width)
-            {
-                var y0 = new Vector<float>(y[i..]);
-                for (int j = 0; j < v.Length; j++)
-                {
-                    y0 = Vector.FusedMultiplyAdd(new Vector<float>(v[j]), new Vector<float>(w.Slice(j * n + i, width)), y0);
-                }
-
-                y0.CopyTo(y[i..]);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float sum = y[i];
-            for (int j = 0; j < v.Length; j++)
-            {
-                sum = MathF.FusedMultiplyAdd(v[j], w[j * n + i], sum);
-            }
-
-            y[i] = sum;
-        }
-    }
-
-    private static void Sigmoid(Span<float> values)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var v = new Vector<float>(values[i..]);
-                (Vector<float>.One / (Vector<float>.One + Vector.Exp(-v))).CopyTo(values[i..]);
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            values[i] = 1 / (1 + MathF.Exp(-values[i]));
-        }
-    }
-
-    private static void Tanh(Span<float> values)
-    {
-        // tanh(x) = 1 - 2 / (exp(2x) + 1): exact at both tails (exp overflows to infinity, giving 1).
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var two = new Vector<float>(2);
-            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var v = new Vector<float>(values[i..]);
-                (Vector<float>.One - two / (Vector.Exp(two * v) + Vector<float>.One)).CopyTo(values[i..]);
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            values[i] = MathF.Tanh(values[i]);
-        }
-    }
+    // y += v·W for a row vector v and W's rows y.Length long: the products of training, one row.
+    private static void AddProduct(ReadOnlySpan<float> v, ReadOnlySpan<float> w, Span<float> y) =>
+        SmallMatrices.MultiplyAdd(v, v.Length, 1, w, y.Length, y, y.Length, 1, v.Length, y.Length);
 
     /// <summary>One recurrent layer's weights, transposed so that a step adds whole rows (AXPY) instead of taking dot products.</summary>
     private sealed record Layer(float[] InputWeightsT, float[] HiddenWeightsT, float[] Bias, float[] HiddenBias);

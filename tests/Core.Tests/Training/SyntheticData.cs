@@ -11,7 +11,7 @@ internal static class SyntheticData
 
     public static ForecasterTrainingOptions TinyOptions => LearnableData.Good with
     {
-        Cell = Networks.RecurrentCell.Gru,
+        Cell = SunspotForecaster.Core.Networks.RecurrentCell.Gru,
         BatchSize = 128,
         MaxEpochs = 4,
     };
