@@ -36,7 +36,7 @@ internal static class TrainCommand
         Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
         Option<int> memberConcurrency = CommonOptions.WholeNumber("--parallel-members", "Members trained at once, each on its own thread (the weights do not depend on it).", defaults.MemberConcurrency, 1, ForecasterTrainingOptions.MaxThreads);
         Option<double> averageDecay = CommonOptions.Number("--weight-average", "Validate and keep an exponential moving average of the weights with this decay per step (0: off).", defaults.WeightAverageDecay ?? 0, 0, 0.99999);
-        Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads while training (results are reproducible per CPU and thread count).", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
+        Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads where libtorch trains (GRU, RNN, stacked layers; a one-layer LSTM trains in managed code on the cores its member has to itself). Results are reproducible per CPU and thread count.", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
         Option<int> budget = CommonOptions.WholeNumber("--budget-seconds", "Stop training after this many seconds, keeping the best epoch (0: no limit).", 0, 0, 86_400);
         Option<DirectoryInfo> output = CommonOptions.ModelDirectory("--out", "Folder to save the model package in (created or replaced).");
 

@@ -36,7 +36,12 @@ public static class ForecasterTrainer
         try
         {
             var clock = Stopwatch.StartNew();
-            using (var samples = new TrainingSamples(data))
+
+            // Managed training can split a mini-batch over the cores that no member uses.
+            int spareThreads = Math.Max(1, Environment.ProcessorCount / Math.Clamp(options.MemberConcurrency, 1, seeds.Length));
+
+            // The windows as tensors, for autograd: managed training reads them where they are.
+            using (TrainingSamples? samples = ManagedLstmSteps.Supports(shape) ? null : new TrainingSamples(data))
             {
                 IProgress<EpochProgress>? serialised = progress is null ? null : new SerialisedProgress(progress);
                 RunMembers(seeds.Length, options.MemberConcurrency, cancellationToken, (member, token) =>
@@ -52,7 +57,7 @@ public static class ForecasterTrainer
                     RecurrentRegressor network = shape.Create();
                     networks[member] = network;
                     SeededInitialisation.Apply(network, seeds[member]);
-                    runs[member] = Fit(network, samples, data, options, remaining, member + 1, serialised, token);
+                    runs[member] = Fit(network, shape, samples, data, options, spareThreads, remaining, member + 1, serialised, token);
                 });
             }
 
@@ -170,25 +175,35 @@ public static class ForecasterTrainer
         }
     }
 
-    private static TrainingRun Fit(RecurrentRegressor network, TrainingSamples samples, PreparedSeries data, ForecasterTrainingOptions options, TimeSpan? budget, int member, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
+    private static TrainingRun Fit(RecurrentRegressor network, RegressorShape shape, TrainingSamples? samples, PreparedSeries data, ForecasterTrainingOptions options, int managedThreads, TimeSpan? budget, int member, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
-        // Validation loss in sunspot-number units, as the course's Keras model reports it, so that
-        // min-delta means the same here as there.
-        (double, double) Validate()
+        var loop = new ModelTrainer.LoopOptions(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, budget,
+            Member: member, WeightAverageDecay: options.WeightAverageDecay);
+
+        // A one-layer LSTM (the defaults, the course's network) trains in managed code, several
+        // times faster than through libtorch (README, "Training speed"); other networks through autograd.
+        if (ManagedLstmSteps.Supports(shape))
         {
-            double rmse = Rmse(PredictNextDay(network, data.Validation, data.Scaler), data.Validation);
-            return (rmse * rmse, rmse);
+            using var managed = new ManagedLstmSteps(network, shape, data.Train, options.BatchSize, options.LearningRate, options.WeightAverageDecay, managedThreads);
+            return ModelTrainer.Train(managed, data.Train.Count, () => ValidationLoss(managed.PredictNextDay(data.Validation, data.Scaler), data.Validation), loop, progress, cancellationToken);
         }
 
         return ModelTrainer.Train(
             network,
             data.Train.Count,
-            indices => samples.Loss(network, indices),
-            Validate,
-            new ModelTrainer.LoopOptions(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, budget,
-                Member: member, WeightAverageDecay: options.WeightAverageDecay),
+            indices => samples!.Loss(network, indices),
+            () => ValidationLoss(PredictNextDay(network, data.Validation, data.Scaler), data.Validation),
+            loop,
             progress,
             cancellationToken);
+    }
+
+    // Validation loss in sunspot-number units (the MSE), as the course's Keras model reports it, so
+    // that min-delta means the same here as there; and the RMSE to report.
+    private static (double Loss, double Metric) ValidationLoss(float[] forecasts, WindowSet windows)
+    {
+        double rmse = Rmse(forecasts, windows);
+        return (rmse * rmse, rmse);
     }
 
     // One member's next-day forecasts, batched as ForecastModel batches them, so that a one-member

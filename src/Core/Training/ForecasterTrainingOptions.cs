@@ -54,9 +54,11 @@ public sealed record ForecasterTrainingOptions
     public double? WeightAverageDecay { get; init; } = 0.998;
 
     /// <summary>
-    /// libtorch's intra-op threads while training. One: the networks are small, and a second
-    /// thread's synchronisation per operation cost more than it saved (README, "Training speed").
-    /// Results are deterministic for a given CPU and thread count.
+    /// libtorch's intra-op threads while training through libtorch (GRU, RNN, stacked layers). One:
+    /// the networks are small, and a second thread's synchronisation per operation cost more than
+    /// it saved (README, "Training speed"). A one-layer LSTM trains in managed code, on the cores
+    /// its member has to itself, whatever this says. Results are deterministic for a given CPU and
+    /// thread count.
     /// </summary>
     public int Threads { get; init; } = 1;
 

@@ -36,90 +36,150 @@ public static class ModelTrainer
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
+        using var steps = new TorchSteps(model, batchLoss, options);
+        return Train(steps, trainCount, validate, options, progress, cancellationToken);
+    }
+
+    /// <summary>The same loop over <paramref name="steps"/>, which hold the weights and update them a mini-batch at a time.</summary>
+    internal static TrainingRun Train(
+        ITrainingSteps steps,
+        int trainCount,
+        Func<(double Loss, double Metric)> validate,
+        LoopOptions options,
+        IProgress<EpochProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
         ArgumentOutOfRangeException.ThrowIfLessThan(trainCount, 1);
 
         var clock = Stopwatch.StartNew();
         var random = new Random(options.Seed);
         var stopping = new EarlyStopping(options.Patience, options.MinDelta);
         var order = Enumerable.Range(0, trainCount).Select(i => (long)i).ToArray();
-        using var optimizer = new FlatAdam(model.parameters(), options.LearningRate, options.WeightAverageDecay);
-        Dictionary<string, Tensor> best = Snapshot(model);
         StopReason reason = StopReason.MaxEpochs;
         int epoch = 0;
-        try
+        while (epoch < options.MaxEpochs)
         {
-            while (epoch < options.MaxEpochs)
+            epoch++;
+            double epochStart = clock.Elapsed.TotalSeconds;
+            random.Shuffle(order);
+            steps.BeginEpoch(order);
+            for (int start = 0; start < trainCount; start += options.BatchSize)
             {
-                epoch++;
-                double epochStart = clock.Elapsed.TotalSeconds;
-                random.Shuffle(order);
-                model.train();
+                cancellationToken.ThrowIfCancellationRequested();
+                steps.Step(start, Math.Min(options.BatchSize, trainCount - start));
+            }
 
-                // One tensor of the epoch's order, sliced per batch (a view, nothing copied), and the
-                // loss summed in a tensor: reading it back each step would copy it out every time.
-                using Tensor epochOrder = tensor(order);
-                using Tensor lossSum = zeros(1, ScalarType.Float64);
-                for (int start = 0; start < trainCount; start += options.BatchSize)
+            double lossSum = steps.EndEpoch();
+            bool improved;
+            double validationLoss;
+            double metric;
+            using (steps.UseAverage())
+            {
+                (validationLoss, metric) = validate();
+                improved = stopping.Observe(epoch, validationLoss);
+                if (improved)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    int size = Math.Min(options.BatchSize, trainCount - start);
-                    Tensor indices = epochOrder.narrow(0, start, size);
-                    optimizer.ZeroGrad();
-                    Tensor loss = batchLoss(indices);
-                    loss.backward();
-                    if (options.ClipGradientNorm is double maxNorm)
-                    {
-                        nn.utils.clip_grad_norm_(model.parameters(), maxNorm, 2);
-                    }
-
-                    optimizer.Step();
-                    using (no_grad())
-                    {
-                        // An explicit Scalar held to the end of the call (see FlatAdam).
-                        using Scalar batchSize = size.ToScalar();
-                        lossSum.add_(loss.detach(), alpha: batchSize);
-                    }
-                }
-
-                model.eval();
-                bool improved;
-                double validationLoss;
-                double metric;
-                using (optimizer.UseAverage())
-                {
-                    (validationLoss, metric) = validate();
-                    improved = stopping.Observe(epoch, validationLoss);
-                    if (improved)
-                    {
-                        Release(best);
-                        best = Snapshot(model);
-                    }
-                }
-
-                progress?.Report(new EpochProgress(epoch, lossSum.item<double>() / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart, options.Member));
-                if (stopping.ShouldStop)
-                {
-                    reason = StopReason.EarlyStopping;
-                    break;
-                }
-
-                if (options.Budget is TimeSpan budget && clock.Elapsed >= budget)
-                {
-                    reason = StopReason.Budget;
-                    break;
+                    steps.KeepBest();
                 }
             }
 
-            Restore(model, best);
-        }
-        finally
-        {
-            model.eval();
-            Release(best);
+            progress?.Report(new EpochProgress(epoch, lossSum / trainCount, validationLoss, metric, improved, clock.Elapsed.TotalSeconds - epochStart, options.Member));
+            if (stopping.ShouldStop)
+            {
+                reason = StopReason.EarlyStopping;
+                break;
+            }
+
+            if (options.Budget is TimeSpan budget && clock.Elapsed >= budget)
+            {
+                reason = StopReason.Budget;
+                break;
+            }
         }
 
+        steps.RestoreBest();
         return new TrainingRun(epoch, stopping.BestEpoch, stopping.BestLoss, reason, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A TorchSharp module trained by autograd and <see cref="FlatAdam"/>: the epoch's order as one
+    /// tensor sliced per batch (a view, nothing copied), and the loss summed in a tensor (reading it
+    /// back each step would copy it out every time).
+    /// </summary>
+    private sealed class TorchSteps : ITrainingSteps
+    {
+        private readonly nn.Module _model;
+        private readonly Func<Tensor, Tensor> _batchLoss;
+        private readonly double? _clipGradientNorm;
+        private readonly FlatAdam _optimizer;
+        private readonly Tensor _lossSum = zeros(1, ScalarType.Float64);
+        private Dictionary<string, Tensor> _best;
+        private Tensor? _epochOrder;
+
+        public TorchSteps(nn.Module model, Func<Tensor, Tensor> batchLoss, LoopOptions options)
+        {
+            _model = model;
+            _batchLoss = batchLoss;
+            _clipGradientNorm = options.ClipGradientNorm;
+            _optimizer = new FlatAdam(model.parameters(), options.LearningRate, options.WeightAverageDecay);
+            _best = Snapshot(model);
+        }
+
+        public void BeginEpoch(long[] order)
+        {
+            _model.train();
+            _epochOrder?.Dispose();
+            _epochOrder = tensor(order);
+        }
+
+        public void Step(int start, int size)
+        {
+            using var scope = NewDisposeScope();
+            Tensor indices = _epochOrder!.narrow(0, start, size);
+            _optimizer.ZeroGrad();
+            Tensor loss = _batchLoss(indices);
+            loss.backward();
+            if (_clipGradientNorm is double maxNorm)
+            {
+                nn.utils.clip_grad_norm_(_model.parameters(), maxNorm, 2);
+            }
+
+            _optimizer.Step();
+            using (no_grad())
+            {
+                // An explicit Scalar held to the end of the call (see FlatAdam).
+                using Scalar batchSize = size.ToScalar();
+                _lossSum.add_(loss.detach(), alpha: batchSize);
+            }
+        }
+
+        public double EndEpoch()
+        {
+            _model.eval();
+            double sum = _lossSum.item<double>();
+            _lossSum.zero_();
+            return sum;
+        }
+
+        public IDisposable? UseAverage() => _optimizer.UseAverage();
+
+        public void KeepBest()
+        {
+            Release(_best);
+            _best = Snapshot(_model);
+        }
+
+        public void RestoreBest() => Restore(_model, _best);
+
+        public void Dispose()
+        {
+            _model.eval();
+            Release(_best);
+            _epochOrder?.Dispose();
+            _lossSum.Dispose();
+            _optimizer.Dispose();
+        }
     }
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module model)
