@@ -113,6 +113,8 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
 
     public void Step(int start, int size)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, _chunkRows * _chunks.Length);
         PrepareWeights(_weights);
         int chunks = (size + _chunkRows - 1) / _chunkRows;
         if (_threads > 1 && chunks > 1)
