@@ -65,7 +65,11 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
     private readonly float[] _denseWeightsT;
 
     private readonly Chunk[] _chunks;
+    private readonly ChunkWorkers _workers;
+    private readonly Action<int> _runChunk;
     private long[] _order = [];
+    private int _batchStart;
+    private int _batchSize;
     private double _lossSum;
 
     public ManagedLstmSteps(RecurrentRegressor network, RegressorShape shape, WindowSet train, int batchSize, double learningRate, double? averageDecay, int threads)
@@ -104,6 +108,8 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
         _chunkRows = rows;
         int chunks = (Math.Min(batchSize, Math.Max(train.Count, 1)) + rows - 1) / rows;
         _chunks = [.. Enumerable.Range(0, Math.Max(chunks, 1)).Select(_ => new Chunk(rows, _window, _hidden, _dense, _layout.Count))];
+        _workers = new ChunkWorkers(Math.Min(_threads, _chunks.Length));
+        _runChunk = c => RunChunk(_chunks[c], _batchStart + c * _chunkRows, Math.Min(_chunkRows, _batchSize - c * _chunkRows), _batchSize);
     }
 
     /// <summary>Whether <paramref name="shape"/> is a network this class trains: one LSTM layer (dropout acts between layers only).</summary>
@@ -117,17 +123,9 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, _chunkRows * _chunks.Length);
         PrepareWeights(_weights);
         int chunks = (size + _chunkRows - 1) / _chunkRows;
-        if (_threads > 1 && chunks > 1)
-        {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, c => RunChunk(_chunks[c], start + c * _chunkRows, Math.Min(_chunkRows, size - c * _chunkRows), size));
-        }
-        else
-        {
-            for (int c = 0; c < chunks; c++)
-            {
-                RunChunk(_chunks[c], start + c * _chunkRows, Math.Min(_chunkRows, size - c * _chunkRows), size);
-            }
-        }
+        _batchStart = start;
+        _batchSize = size;
+        _workers.Run(chunks, _runChunk);
 
         // The chunks' gradients and losses added in chunk order, whatever ran them.
         _chunks[0].Gradient.CopyTo(_gradient, 0);
@@ -162,9 +160,7 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
     /// <summary>The last mini-batch's gradient, in the order of the network's parameters (for tests).</summary>
     internal ReadOnlySpan<float> Gradient => _gradient;
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _workers.Dispose();
 
     // The weights the loop validates and keeps: the moving average once there is one.
     private float[] Validated => _average ?? _weights;
@@ -229,14 +225,7 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
             }
         }
 
-        if (workers > 1)
-        {
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
-        }
-        else if (workers == 1)
-        {
-            Work(0);
-        }
+        _workers.Run(workers, Work);
 
         return forecasts;
     }
