@@ -21,6 +21,7 @@ internal static class SmallMatrices
     /// C[m×n] += A[m×k]·B[k×n], where A(i, p) = a[i·aRowStride + p·aColumnStride] (so A may be
     /// read transposed), B(p, j) = b[p·ldb + j] and C(i, j) = c[i·ldc + j].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the kernels inlined from the first call on, not after tiering
     public static void MultiplyAdd(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int k, int n)
     {
         if (m == 0 || n == 0 || k == 0)
