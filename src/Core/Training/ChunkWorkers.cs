@@ -33,6 +33,9 @@ internal sealed class ChunkWorkers : IDisposable
         }
     }
 
+    /// <summary>The calling thread and the helpers.</summary>
+    public int Threads => _helpers.Length + 1;
+
     /// <summary>Runs <paramref name="body"/> for chunks 0..count-1 and returns when all have run; rethrows the first failure.</summary>
     public void Run(int count, Action<int> body)
     {
