@@ -88,7 +88,7 @@ internal sealed class ManagedEnsemble
 
         // Dense(ReLU) then the output, added to the window's last value.
         member.DenseBias.CopyTo(_dense.AsSpan());
-        AddProduct(_state, member.DenseWeightsT, _dense);
+        SmallMatrices.MultiplyAddRow(_state, member.DenseWeightsT, _dense);
 
         float change = member.OutputBias;
         for (int k = 0; k < _dense.Length; k++)
@@ -103,7 +103,7 @@ internal sealed class ManagedEnsemble
     {
         Span<float> gates = _gates;
         w.Bias.CopyTo(gates);
-        AddProduct(input[..inputs], w.InputWeightsT, gates);
+        SmallMatrices.MultiplyAddRow(input[..inputs], w.InputWeightsT, gates);
 
         Span<float> recurrentGates = cell == RecurrentCell.Gru ? _hiddenGates : gates;
         if (cell == RecurrentCell.Gru)
@@ -111,7 +111,7 @@ internal sealed class ManagedEnsemble
             w.HiddenBias.CopyTo(recurrentGates);
         }
 
-        AddProduct(_state, w.HiddenWeightsT, recurrentGates);
+        SmallMatrices.MultiplyAddRow(_state, w.HiddenWeightsT, recurrentGates);
 
         Span<float> state = _state;
         switch (cell)
@@ -166,10 +166,6 @@ internal sealed class ManagedEnsemble
         RecurrentCell.Gru => 3,
         _ => 1,
     };
-
-    // y += v·W for a row vector v and W's rows y.Length long: the products of training, one row.
-    private static void AddProduct(ReadOnlySpan<float> v, ReadOnlySpan<float> w, Span<float> y) =>
-        SmallMatrices.MultiplyAdd(v, v.Length, 1, w, y.Length, y, y.Length, 1, v.Length, y.Length);
 
     /// <summary>One recurrent layer's weights, transposed so that a step adds whole rows (AXPY) instead of taking dot products.</summary>
     private sealed record Layer(float[] InputWeightsT, float[] HiddenWeightsT, float[] Bias, float[] HiddenBias);

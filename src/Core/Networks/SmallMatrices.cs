@@ -21,7 +21,7 @@ internal static class SmallMatrices
     /// C[m×n] += A[m×k]·B[k×n], where A(i, p) = a[i·aRowStride + p·aColumnStride] (so A may be
     /// read transposed), B(p, j) = b[p·ldb + j] and C(i, j) = c[i·ldc + j].
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the kernels inlined from the first call on, not after tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // training's first epoch was slower while it ran unoptimised
     public static void MultiplyAdd(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int m, int k, int n)
     {
         if (m == 0 || n == 0 || k == 0)
@@ -97,6 +97,46 @@ internal static class SmallMatrices
 
                 target = sum;
             }
+        }
+    }
+
+    /// <summary>
+    /// y += v·W for a row vector v and W's rows y.Length long (a forecast's steps): the same sums
+    /// as <see cref="MultiplyAdd"/> with one row. Left to tiered compilation: compiled optimised
+    /// at once, the general method made `bench` serve a fifth fewer forecasts a second.
+    /// </summary>
+    public static void MultiplyAddRow(ReadOnlySpan<float> v, ReadOnlySpan<float> w, Span<float> y)
+    {
+        int k = v.Length;
+        int n = y.Length;
+        if ((long)k * n > w.Length)
+        {
+            throw new ArgumentException("A matrix is smaller than its dimensions say.");
+        }
+
+        ref float a0 = ref MemoryMarshal.GetReference(v);
+        ref float b0 = ref MemoryMarshal.GetReference(w);
+        ref float c0 = ref MemoryMarshal.GetReference(y);
+        int j = 0;
+        for (; j + PanelColumns <= n; j += PanelColumns)
+        {
+            Kernel1x24(ref a0, 1, ref Unsafe.Add(ref b0, j), n, ref Unsafe.Add(ref c0, j), k);
+        }
+
+        for (; j + Width <= n; j += Width)
+        {
+            Kernel1x8(ref a0, 1, ref Unsafe.Add(ref b0, j), n, ref Unsafe.Add(ref c0, j), k);
+        }
+
+        for (; j < n; j++)
+        {
+            float sum = y[j];
+            for (int p = 0; p < k; p++)
+            {
+                sum = MathF.FusedMultiplyAdd(v[p], w[p * n + j], sum);
+            }
+
+            y[j] = sum;
         }
     }
 

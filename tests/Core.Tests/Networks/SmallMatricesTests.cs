@@ -6,7 +6,8 @@ namespace SunspotForecaster.Core.Tests.Networks;
 /// <summary>
 /// The register-blocked product against the textbook triple loop, for every size class its blocks
 /// and tails meet (rows in fours and one at a time; columns in 24s, 16s, 8s and single ones), with
-/// A read as stored and transposed. The sums run in the same order, so the results agree to the bit.
+/// A read as stored and transposed; the one-row product against the general one. The sums run in
+/// the same order, so the results agree to the bit.
 /// </summary>
 public class SmallMatricesTests
 {
@@ -41,6 +42,34 @@ public class SmallMatricesTests
 
                 return c.AsSpan().SequenceEqual(expected);
             }, iter: 500);
+    }
+
+    [Fact]
+    public void The_row_product_equals_the_general_one_with_one_row_bit_for_bit()
+    {
+        Gen.Select(Gen.Int[0, 40], Gen.Int[0, 70], Gen.Int)
+            .Sample((k, n, seed) =>
+            {
+                var random = new Random(seed);
+                float[] v = Values(random, k);
+                float[] w = Values(random, k * n);
+                float[] y = Values(random, n);
+                float[] original = (float[])y.Clone();
+                float[] expected = (float[])y.Clone();
+                SmallMatrices.MultiplyAdd(v, k, 1, w, n, expected, n, 1, k, n);
+
+                SmallMatrices.MultiplyAddRow(v, w, y);
+
+                return y.AsSpan().SequenceEqual(expected) && (k == 0 || n == 0 || !y.AsSpan().SequenceEqual(original));
+            }, iter: 500);
+    }
+
+    [Fact]
+    public void A_row_product_with_too_few_weights_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SmallMatrices.MultiplyAddRow(new float[3], new float[11], new float[4]));
+
+        Assert.Contains("smaller than its dimensions", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
