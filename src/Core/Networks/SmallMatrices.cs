@@ -29,12 +29,7 @@ internal static class SmallMatrices
             return;
         }
 
-        // The kernels index without bounds checks: check the extents once here.
-        if ((long)(m - 1) * aRowStride + (long)(k - 1) * aColumnStride >= a.Length || (long)(k - 1) * ldb + n > b.Length || (long)(m - 1) * ldc + n > c.Length)
-        {
-            throw new ArgumentException("A matrix is smaller than its dimensions say.");
-        }
-
+        CheckExtents(a.Length, aRowStride, aColumnStride, b.Length, ldb, c.Length, ldc, m, k, n);
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
@@ -109,11 +104,12 @@ internal static class SmallMatrices
     {
         int k = v.Length;
         int n = y.Length;
-        if ((long)k * n > w.Length)
+        if (n == 0 || k == 0)
         {
-            throw new ArgumentException("A matrix is smaller than its dimensions say.");
+            return;
         }
 
+        CheckExtents(k, k, 1, w.Length, n, n, n, 1, k, n);
         ref float a0 = ref MemoryMarshal.GetReference(v);
         ref float b0 = ref MemoryMarshal.GetReference(w);
         ref float c0 = ref MemoryMarshal.GetReference(y);
@@ -137,6 +133,16 @@ internal static class SmallMatrices
             }
 
             y[j] = sum;
+        }
+    }
+
+    // The kernels index without bounds checks: the extents are checked once, here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckExtents(int aLength, int aRowStride, int aColumnStride, int bLength, int ldb, int cLength, int ldc, int m, int k, int n)
+    {
+        if ((long)(m - 1) * aRowStride + (long)(k - 1) * aColumnStride >= aLength || (long)(k - 1) * ldb + n > bLength || (long)(m - 1) * ldc + n > cLength)
+        {
+            throw new ArgumentException("A matrix is smaller than its dimensions say.");
         }
     }
 
