@@ -8,9 +8,12 @@
 // class, and by the tests, with ELF_PATCHER_WITHOUT_MSBUILD defined. The task factory compiles
 // against .NET Standard, hence the plain byte arithmetic and no records.
 #nullable enable
+// The task factory compiles without implicit usings; the test project has them.
+#pragma warning disable IDE0005
 using System;
 using System.Collections.Generic;
 using System.IO;
+#pragma warning restore IDE0005
 using System.Text;
 
 public enum ElfVersionPatchOutcome

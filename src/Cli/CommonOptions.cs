@@ -62,10 +62,10 @@ internal static class CommonOptions
     public static SplitOptionSet SplitDates(Command command)
     {
         var set = new SplitOptionSet(
-            Date("--train-start", $"First training day; a later first day of daily observations wins (default {Core.Series.SplitOptions.DefaultTrainStart:yyyy-MM-dd})."),
-            Date("--train-end", $"Last day of the training years (default {Core.Series.SplitOptions.DefaultTrainEnd:yyyy-MM-dd})."),
-            Date("--validation-start", $"First day of the validation part of the training years (default {Core.Series.SplitOptions.DefaultValidationStart:yyyy-MM-dd})."),
-            Date("--test-start", $"First test day (default {Core.Series.SplitOptions.DefaultTestStart:yyyy-MM-dd})."),
+            Date("--train-start", $"First training day; a later first day of daily observations wins (default {Models.Series.SplitOptions.DefaultTrainStart:yyyy-MM-dd})."),
+            Date("--train-end", $"Last day of the training years (default {Models.Series.SplitOptions.DefaultTrainEnd:yyyy-MM-dd})."),
+            Date("--validation-start", $"First day of the validation part of the training years (default {Models.Series.SplitOptions.DefaultValidationStart:yyyy-MM-dd})."),
+            Date("--test-start", $"First test day (default {Models.Series.SplitOptions.DefaultTestStart:yyyy-MM-dd})."),
             Date("--test-end", "Last test day (default: the last day of the data)."));
         command.Options.Add(set.TrainStart);
         command.Options.Add(set.TrainEnd);
@@ -76,7 +76,7 @@ internal static class CommonOptions
     }
 
     public static Option<int> Window(int defaultDays) =>
-        WholeNumber("--window", "Days in each input window; the model predicts the day after.", defaultDays, 1, Core.Series.SeriesPreparation.MaxWindowLength);
+        WholeNumber("--window", "Days in each input window; the model predicts the day after.", defaultDays, 1, Models.Series.SeriesPreparation.MaxWindowLength);
 
     /// <summary>A whole number within [<paramref name="min"/>, <paramref name="max"/>], with a message that says so when it is not.</summary>
     public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) =>
@@ -126,12 +126,12 @@ internal static class CommonOptions
 
 internal sealed record SplitOptionSet(Option<DateOnly?> TrainStart, Option<DateOnly?> TrainEnd, Option<DateOnly?> ValidationStart, Option<DateOnly?> TestStart, Option<DateOnly?> TestEnd)
 {
-    public Core.Series.SplitOptions Read(ParseResult parsed) => new()
+    public Models.Series.SplitOptions Read(ParseResult parsed) => new()
     {
-        TrainStart = parsed.GetValue(TrainStart) ?? Core.Series.SplitOptions.DefaultTrainStart,
-        TrainEnd = parsed.GetValue(TrainEnd) ?? Core.Series.SplitOptions.DefaultTrainEnd,
-        ValidationStart = parsed.GetValue(ValidationStart) ?? Core.Series.SplitOptions.DefaultValidationStart,
-        TestStart = parsed.GetValue(TestStart) ?? Core.Series.SplitOptions.DefaultTestStart,
+        TrainStart = parsed.GetValue(TrainStart) ?? Models.Series.SplitOptions.DefaultTrainStart,
+        TrainEnd = parsed.GetValue(TrainEnd) ?? Models.Series.SplitOptions.DefaultTrainEnd,
+        ValidationStart = parsed.GetValue(ValidationStart) ?? Models.Series.SplitOptions.DefaultValidationStart,
+        TestStart = parsed.GetValue(TestStart) ?? Models.Series.SplitOptions.DefaultTestStart,
         TestEnd = parsed.GetValue(TestEnd),
     };
 }

@@ -1,5 +1,5 @@
 using SunspotForecaster.Cli;
-using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Models.Networks;
 
 // Before any thread allocates: libtorch's freed buffers stay in the heap (see NativeHeap).
 NativeHeap.KeepFreedMemory();

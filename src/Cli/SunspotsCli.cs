@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Cli.Commands;
-using SunspotForecaster.Core;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Cli;
 
@@ -85,5 +85,5 @@ internal static class SunspotsCli
 
     private static bool IsBadInput(Exception e) =>
         e is SidcFormatException or ModelPackageException or ArgumentException or KeyNotFoundException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
-            or Core.Forecasting.DataTooOldException;
+            or Models.Forecasting.DataTooOldException;
 }

@@ -22,12 +22,12 @@ public static class SunspotCoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSunspotStorage(configuration);
         services.AddValidatedOptions<IngestOptions>(configuration, IngestOptions.SectionName);
-        services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName);
+        services.AddValidatedOptions<RetrainJobOptions>(configuration, RetrainJobOptions.SectionName);
         services.AddValidatedOptions<PromotionOptions>(configuration, PromotionOptions.SectionName);
         services.AddValidatedOptions<LedgerOptions>(configuration, LedgerOptions.SectionName);
         services.AddValidatedOptions<ServingOptions>(configuration, ServingOptions.SectionName);
 
-        services.TryAddSingleton<TrainingSettings>();
+        services.TryAddSingleton<TrainingRecipes>();
         services.TryAddSingleton<PromotionService>();
         services.TryAddSingleton<RetrainService>();
         services.TryAddSingleton<RetrainPlanner>();

@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using SunspotForecaster.Core;
-using SunspotForecaster.Core.Networks;
+using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Functions;
 
 // Before any thread allocates: libtorch's freed buffers stay in the heap (see NativeHeap).

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Series;
-using SunspotForecaster.Tests;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Series;
+using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Benchmarks;
 

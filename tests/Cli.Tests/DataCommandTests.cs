@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SunspotForecaster.Tests;
+using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SunspotForecaster.Tests;
+using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Cli.Tests;
 

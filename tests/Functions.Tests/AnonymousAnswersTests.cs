@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -17,7 +17,7 @@ public sealed class AnonymousAnswersTests(ServedAppFixture app, AzuriteFixture a
 {
     private static readonly string[] Anonymous =
     [
-        "api/health", "api/models", "api/models?name=cars", "api/models?name=x", "api/skill", "api/skill?model=cars", "api/forecast", "api/forecast?days=0",
+        "api/health", "api/models", "api/models?model=cars", "api/models?model=x", "api/models?name=cars", "api/skill", "api/skill?model=cars", "api/forecast", "api/forecast?days=0",
         "api/forecast/chart?history=-1", "api/dashboard", "api/dashboard?secret=1",
     ];
 

@@ -1,8 +1,8 @@
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Functions.Background;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 

@@ -1,18 +1,16 @@
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Functions.Http;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
 /// <summary>What the real host will see: functions.metadata from the worker SDK's build, and host.json.</summary>
 public class FunctionsMetadataTests
 {
-    private static readonly string Output = typeof(FunctionsMetadataTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "FunctionsOutput").Value!;
+    private static readonly string Output = FunctionsServer.FunctionsOutput;
 
     private static JsonElement Function(string name)
     {
@@ -89,7 +87,7 @@ public class FunctionsMetadataTests
         Assert.Equal(0, queues.GetProperty("newBatchThreshold").GetInt32());
         Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
         TimeSpan timeout = TimeSpan.Parse(host.RootElement.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(TimeSpan.FromMinutes(new Core.Pipeline.TrainingOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
+        Assert.True(TimeSpan.FromMinutes(new Core.Pipeline.RetrainJobOptions().BudgetMinutes) < timeout * 0.8, "training budget well under the function timeout");
     }
 
     [Theory]

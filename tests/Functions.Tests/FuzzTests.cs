@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 using Xunit.Abstractions;
 
 namespace SunspotForecaster.Functions.Tests;
@@ -126,7 +126,7 @@ public sealed class FuzzTests(ServedAppFixture app, AzuriteFixture azurite, ITes
         {
             "GetForecast" => ["days"],
             "GetForecastChart" => ["days", "history"],
-            "ListModels" => ["name"],
+            "ListModels" => ["model"],
             "GetSkill" => ["model"],
             _ => [],
         };

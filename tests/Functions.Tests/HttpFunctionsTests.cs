@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -170,11 +170,12 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
     [Fact]
     public async Task Models_lists_versions_and_the_champion_and_404s_an_unknown_model()
     {
-        JsonElement json = (await Client.GetAnswerAsync("api/models?name=cars")).Json;
+        JsonElement json = (await Client.GetAnswerAsync("api/models?model=cars")).Json;
 
         Assert.Equal(1, json.GetProperty("champion").GetInt32());
         Assert.Equal(1, json.GetProperty("versions")[0].GetProperty("version").GetInt32());
-        AssertProblem(await Client.GetAnswerAsync("api/models?name=unicorns"), 404, "name", "no model 'unicorns'");
+        AssertProblem(await Client.GetAnswerAsync("api/models?model=unicorns"), 404, "model", "no model 'unicorns'");
+        AssertProblem(await Client.GetAnswerAsync("api/models?name=cars"), 400, "name", "'model'");
     }
 
     [Fact]

@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -71,8 +70,8 @@ public sealed partial class OpenApiTests(ServedAppFixture app, AzuriteFixture az
         validator.Check("post", "/classify", await client.PostAnswerAsync("api/classify", "{\"sequence\":[0,0,2,2,0,0]}"));
         validator.Check("post", "/classify", await client.PostAnswerAsync("api/classify", "{\"sequence\":[9]}"));
         validator.Check("get", "/models", await client.GetAnswerAsync("api/models"));
-        validator.Check("get", "/models", await client.GetAnswerAsync("api/models?name=cars"));
-        validator.Check("get", "/models", await client.GetAnswerAsync("api/models?name=unicorns"));
+        validator.Check("get", "/models", await client.GetAnswerAsync("api/models?model=cars"));
+        validator.Check("get", "/models", await client.GetAnswerAsync("api/models?model=unicorns"));
         validator.Check("get", "/skill", await client.GetAnswerAsync("api/skill?model=sunspots"));
         validator.Check("get", "/skill", await client.GetAnswerAsync("api/skill?model=cars"));
         validator.Check("get", "/health", await client.GetAnswerAsync("api/health"));

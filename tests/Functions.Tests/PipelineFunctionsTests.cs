@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using SunspotForecaster.Core;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Functions.Background;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
 
 namespace SunspotForecaster.Functions.Tests;
 

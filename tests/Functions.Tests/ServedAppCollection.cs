@@ -1,4 +1,4 @@
-using SunspotForecaster.Tests.Azurite;
+using SunspotForecaster.Testing.Azurite;
 
 namespace SunspotForecaster.Functions.Tests;
 

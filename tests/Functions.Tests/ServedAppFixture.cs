@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SunspotForecaster.Core;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 using SunspotForecaster.Functions.Http;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 

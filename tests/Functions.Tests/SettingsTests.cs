@@ -6,7 +6,7 @@ using SunspotForecaster.Core;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Tests;
+using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Functions.Tests;
 
@@ -36,7 +36,7 @@ public class SettingsTests
         Assert.Equal(30, services.GetRequiredService<IOptions<ServingOptions>>().Value.ChampionRefreshSeconds);
         Assert.Equal(300, services.GetRequiredService<IOptions<ServingOptions>>().Value.RetryAfterSeconds);
         Assert.Equal(3653, services.GetRequiredService<IOptions<ServingOptions>>().Value.MaxHistory);
-        Assert.Equal(20, services.GetRequiredService<IOptions<TrainingOptions>>().Value.BudgetMinutes);
+        Assert.Equal(20, services.GetRequiredService<IOptions<RetrainJobOptions>>().Value.BudgetMinutes);
         Assert.Equal(64, services.GetRequiredService<IOptions<PromotionOptions>>().Value.CarEnumerationMaxLength);
         Assert.Equal("https://www.sidc.be/SILSO/INFO/sndtotcsv.php", services.GetRequiredService<IOptions<IngestOptions>>().Value.SourceUrl);
         Assert.Equal("sidc-raw", services.GetRequiredService<IOptions<StorageOptions>>().Value.RawContainer);
@@ -56,7 +56,7 @@ public class SettingsTests
         var failure = Assert.ThrowsAny<OptionsValidationException>(() =>
         {
             _ = services.GetRequiredService<IOptions<ServingOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<TrainingOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<RetrainJobOptions>>().Value;
             _ = services.GetRequiredService<IOptions<IngestOptions>>().Value;
         });
 

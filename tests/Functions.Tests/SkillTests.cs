@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 

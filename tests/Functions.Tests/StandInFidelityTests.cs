@@ -5,7 +5,6 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Tests.Azurite;
 
 namespace SunspotForecaster.Functions.Tests;
 

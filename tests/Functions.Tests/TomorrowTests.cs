@@ -1,13 +1,9 @@
-using System.Net;
 using System.Text.Json;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Functions.Background;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 namespace SunspotForecaster.Functions.Tests;
 

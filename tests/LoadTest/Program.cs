@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 using SunspotForecaster.Core;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Tests;
-using SunspotForecaster.Tests.Azurite;
-using SunspotForecaster.Tests.Http;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Http;
 
 // The HTTP API under load: GET /api/forecast, POST /api/forecast and POST /api/classify, each
 // answered by the function classes behind the Kestrel stand-in the tests use, on a real Azurite,

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Cli.Commands;
 

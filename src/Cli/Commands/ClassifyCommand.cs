@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Classification;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Classification;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Cli.Commands;
 

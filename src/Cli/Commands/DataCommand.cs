@@ -1,7 +1,7 @@
 using System.CommandLine;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Series;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Series;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Cli.Commands;
 
@@ -11,7 +11,7 @@ internal static class DataCommand
     public static Command Create()
     {
         Option<string> data = CommonOptions.Data();
-        Option<int> window = CommonOptions.Window(defaultDays: new ForecasterTrainingOptions().Window);
+        Option<int> window = CommonOptions.Window(defaultDays: new ForecasterRecipe().Window);
         var command = new Command("data", "Summarise a SIDC daily sunspot file: rows, dates, missing and provisional days, and the split sizes.")
         {
             data, window,

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Evaluation;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
-using SunspotForecaster.Core.Series;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Cli.Commands;
 

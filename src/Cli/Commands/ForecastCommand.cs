@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Presentation;
 using SunspotForecaster.Core.Serving;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 
@@ -50,15 +50,15 @@ internal static class ModelsCommand
     {
         Description = "The model (sunspots|cars).",
         HelpName = "sunspots|cars",
-        DefaultValueFactory = _ => ModelKinds.Sunspots,
+        DefaultValueFactory = _ => ModelKind.Sunspots.Name,
         Validators =
         {
             result =>
             {
                 string? name = result.GetValueOrDefault<string>();
-                if (!ModelKinds.IsKnown(name))
+                if (!ModelKind.IsKnown(name))
                 {
-                    result.AddError($"--name: '{name}' is not one of {string.Join(", ", ModelKinds.All)}.");
+                    result.AddError($"--name: '{name}' is not one of {string.Join(", ", ModelKind.All.Select(k => k.Name))}.");
                 }
             },
         },
@@ -83,7 +83,7 @@ internal static class ModelsCommand
 
         if (listing.Baseline is { } baseline)
         {
-            writer.WriteLine($"No champion: {(baseline == Core.Forecasting.ForecastMethod.RotationMean ? "the 27-day mean" : "persistence")} answers since the last demotion.");
+            writer.WriteLine($"No champion: {(baseline == Models.Forecasting.ForecastMethod.RotationMean ? "the 27-day mean" : "persistence")} answers since the last demotion.");
         }
 
         foreach (Demotion d in listing.Demotions)

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Pipeline;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Cli.Commands;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 
 namespace SunspotForecaster.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SunspotForecaster.Core.Evaluation;
+using SunspotForecaster.Models.Evaluation;
 using SunspotForecaster.Core.Pipeline;
 
 namespace SunspotForecaster.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Classification;
-using SunspotForecaster.Core.Packaging;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Classification;
+using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Cli.Commands;
 
@@ -11,7 +11,7 @@ internal static class TrainCarsCommand
 {
     public static Command Create()
     {
-        var defaults = new CarColourTrainingOptions();
+        var defaults = new CarColourRecipe();
         Option<int> seed = CommonOptions.WholeNumber("--seed", "Seed of the weights and the generated sequences.", defaults.Seed, 0, int.MaxValue);
         Option<int> enumerate = CommonOptions.WholeNumber("--enumerate-up-to", "Score every single-car sequence of lengths 1..N after training.", 64, 1, 128);
         Option<DirectoryInfo> output = CommonOptions.ModelDirectory("--out", "Folder to save the model package in (created or replaced).");
@@ -27,7 +27,7 @@ internal static class TrainCarsCommand
             {
                 string artifact = parsed.GetRequiredValue(output).FullName;
                 ClassifierPackage.Save(trained, artifact);
-                var result = new TrainCarsResult(ClassifierPackage.Kind, "lstm", trained.Options.HiddenSize, trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StoppedEarly,
+                var result = new TrainCarsResult(ClassifierPackage.Kind.Name, "lstm", trained.Options.HiddenSize, trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StoppedEarly,
                     Math.Round(trained.Run.TrainSeconds, 3), Math.Round(trained.Run.SecondsPerEpoch, 3),
                     new EnumerationResult(trained.EnumerationMaxLength, trained.EnumerationSequences, trained.EnumerationAccuracy), artifact);
                 return Task.FromResult(CommandOutput.Write(parsed, result, (writer, r) => writer.WriteLine(string.Create(CultureInfo.InvariantCulture,

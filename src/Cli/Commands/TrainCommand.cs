@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Evaluation;
-using SunspotForecaster.Core.Networks;
-using SunspotForecaster.Core.Packaging;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Networks;
+using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class TrainCommand
 
     private static Command CreateSunspots()
     {
-        var defaults = new ForecasterTrainingOptions();
+        var defaults = new ForecasterRecipe();
         Option<string> data = CommonOptions.Data();
         Option<RecurrentCell> cell = CommonOptions.Choice("--cell", "Recurrent cell.", defaults.Cell);
         Option<int> window = CommonOptions.Window(defaults.Window);
@@ -33,10 +33,10 @@ internal static class TrainCommand
         Option<int> patience = CommonOptions.WholeNumber("--patience", "Epochs without improvement before stopping.", defaults.Patience, 1, 10_000);
         Option<double> minDelta = CommonOptions.Number("--min-delta", "Smallest drop of the validation MSE that counts as improvement.", defaults.MinDelta, 0, 1e6);
         Option<int> seed = CommonOptions.WholeNumber("--seed", "Seed of the weights and the shuffling.", defaults.Seed, 0, int.MaxValue);
-        Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterTrainingOptions.MaxMembers);
-        Option<int> memberConcurrency = CommonOptions.WholeNumber("--parallel-members", "Members trained at once, each on its own thread (the weights do not depend on it).", defaults.MemberConcurrency, 1, ForecasterTrainingOptions.MaxThreads);
+        Option<int> members = CommonOptions.WholeNumber("--members", "Networks trained from different seeds whose forecasts are averaged.", defaults.Members, 1, ForecasterRecipe.MaxMembers);
+        Option<int> memberConcurrency = CommonOptions.WholeNumber("--parallel-members", "Members trained at once, each on its own thread (the weights do not depend on it).", defaults.MemberConcurrency, 1, ForecasterRecipe.MaxThreads);
         Option<double> averageDecay = CommonOptions.Number("--weight-average", "Validate and keep an exponential moving average of the weights with this decay per step (0: off).", defaults.WeightAverageDecay ?? 0, 0, 0.99999);
-        Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads where libtorch trains (GRU, RNN, stacked layers; a one-layer LSTM trains in managed code on the cores its member has to itself). Results are reproducible per CPU and thread count.", defaults.Threads, 1, ForecasterTrainingOptions.MaxThreads);
+        Option<int> threads = CommonOptions.WholeNumber("--threads", "libtorch's intra-op threads where libtorch trains (GRU, RNN, stacked layers; a one-layer LSTM trains in managed code on the cores its member has to itself). Results are reproducible per CPU and thread count.", defaults.Threads, 1, ForecasterRecipe.MaxThreads);
         Option<int> budget = CommonOptions.WholeNumber("--budget-seconds", "Stop training after this many seconds, keeping the best epoch (0: no limit).", 0, 0, 86_400);
         Option<DirectoryInfo> output = CommonOptions.ModelDirectory("--out", "Folder to save the model package in (created or replaced).");
 
@@ -52,7 +52,7 @@ internal static class TrainCommand
             string location = parsed.GetRequiredValue(data);
             log.WriteLine($"Reading {location} …");
             SidcFile file = await SidcSource.LoadAsync(location, cancellationToken: cancellationToken);
-            var options = new ForecasterTrainingOptions
+            var options = new ForecasterRecipe
             {
                 Cell = parsed.GetValue(cell),
                 Window = parsed.GetValue(window),
@@ -118,7 +118,7 @@ internal static class TrainCommand
         string Artifact)
     {
         public static TrainResult Of(TrainedForecaster trained, string artifact) => new(
-            ForecasterPackage.Kind,
+            ForecasterPackage.Kind.Name,
             trained.Options.Cell.ToString().ToLowerInvariant(),
             trained.Options.Window,
             trained.Model.Members,

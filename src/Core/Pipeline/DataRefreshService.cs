@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;
@@ -26,7 +26,7 @@ public sealed class DataRefreshService(IngestService ingest, RetrainPlanner plan
             }
         }
 
-        foreach (string model in ModelKinds.All)
+        foreach (string model in ModelKind.All.Select(k => k.Name))
         {
             await registry.DeleteOrphansAsync(model, OrphanAge, cancellationToken).ConfigureAwait(false);
         }

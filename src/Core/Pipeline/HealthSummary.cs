@@ -1,4 +1,5 @@
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
 
 namespace SunspotForecaster.Core.Pipeline;
 
@@ -31,5 +32,5 @@ public sealed record HealthSummary(
     /// The promoted champion, the version this instance serves, and the problem when the two differ
     /// or none can be served; for the forecaster, the champion's live skill per lead band.
     /// </summary>
-    public sealed record ModelState(int? Champion, int? Served, string? Problem, IReadOnlyList<Evaluation.SkillLine>? Live = null);
+    public sealed record ModelState(int? Champion, int? Served, string? Problem, IReadOnlyList<SkillLine>? Live = null);
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;

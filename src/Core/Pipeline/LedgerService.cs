@@ -1,10 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Evaluation;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
 
@@ -30,7 +30,7 @@ public sealed partial class LedgerService(
     /// <summary>Rows are scored again while their target can still change: provisional values turn definitive about three months on.</summary>
     public const int ScoringHorizonDays = ForecastModel.MaxDays + 150;
 
-    private const string Model = ModelKinds.Sunspots;
+    private static readonly string Model = ModelKind.Sunspots.Name;
 
     /// <summary>The daily pass, run after every ingest: recording is once a day whoever runs it; scoring and the demotion test are idempotent.</summary>
     public async Task<LedgerCycle> RunAsync(CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Evaluation;
+using SunspotForecaster.Models.Evaluation;
 
 namespace SunspotForecaster.Core.Pipeline;
 

@@ -1,9 +1,9 @@
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Core.Pipeline;
 
@@ -43,7 +43,7 @@ public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, 
 
         IReadOnlyList<RetrainRequest> due = await planner.DueAsync(ingested.Latest, cancellationToken).ConfigureAwait(false);
         var steps = new List<PipelineStep>();
-        foreach (string model in ModelKinds.All)
+        foreach (string model in ModelKind.All.Select(k => k.Name))
         {
             if (due.FirstOrDefault(r => r.Model == model) is not { } request)
             {

@@ -1,8 +1,9 @@
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Models.Evaluation;
 
 namespace SunspotForecaster.Core.Pipeline;
 
@@ -56,7 +57,7 @@ public sealed class ModelCatalog(
         RequireKnown(name);
         string? blob = null;
         string? sha256 = null;
-        if (name == ModelKinds.Sunspots)
+        if (ModelKind.Parse(name).LearnsFromData)
         {
             if (await rawData.GetLatestAsync(cancellationToken).ConfigureAwait(false) is not { } latest)
             {
@@ -96,12 +97,12 @@ public sealed class ModelCatalog(
         IReadOnlyList<IngestRun> runs = await history.RecentAsync(IngestHistory.Sidc, 1, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<IngestRun> eisnRuns = await history.RecentAsync(IngestHistory.Eisn, 1, cancellationToken).ConfigureAwait(false);
         var models = new Dictionary<string, HealthSummary.ModelState>();
-        foreach (string model in ModelKinds.All)
+        foreach (string model in ModelKind.All.Select(k => k.Name))
         {
             Champion? alias = await aliases.GetChampionAsync(model, cancellationToken).ConfigureAwait(false);
             int? champion = alias is { IsBaseline: false } ? alias.Version : null;
             ServingState serving = await champions.StateAsync(model, cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<Evaluation.SkillLine>? live = model == ModelKinds.Sunspots && champion is int version
+            IReadOnlyList<SkillLine>? live = ModelKind.Parse(model).LearnsFromData && champion is int version
                 ? [.. (await ledger.SkillAsync(cancellationToken).ConfigureAwait(false)).Lines.Where(l => l.Version == version)]
                 : null;
             models[model] = new HealthSummary.ModelState(champion, serving.ServedVersion, serving.Problem, live);
@@ -117,9 +118,9 @@ public sealed class ModelCatalog(
 
     private static void RequireKnown(string name)
     {
-        if (!ModelKinds.IsKnown(name))
+        if (!ModelKind.IsKnown(name))
         {
-            throw new KeyNotFoundException(ModelKinds.Unknown(name));
+            throw new KeyNotFoundException(ModelKind.Unknown(name));
         }
     }
 }

@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;

@@ -1,12 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Classification;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Evaluation;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
-using SunspotForecaster.Core.Series;
+using SunspotForecaster.Models.Classification;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Models.Series;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;
@@ -28,7 +28,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     {
         (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(name, version, cancellationToken).ConfigureAwait(false);
         string origin = ModelRegistry.Origin(name, version);
-        if (name == ModelKinds.Sunspots)
+        if (ModelKind.Parse(name) == ModelKind.Sunspots)
         {
             (ForecastModel candidate, ModelManifest manifest) = ForecasterPackage.Load(files, origin);
             using (candidate)
@@ -50,9 +50,9 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(data);
-        return DecideAsync(ModelKinds.Sunspots, version, champion =>
+        return DecideAsync(ModelKind.Sunspots.Name, version, champion =>
         {
-            using ForecastModel? model = TryLoad(champion, ModelKinds.Sunspots, ForecasterPackage.Load, out string? problem);
+            using ForecastModel? model = TryLoad(champion, ModelKind.Sunspots.Name, ForecasterPackage.Load, out string? problem);
             return DecideForecaster(version, candidate, testStart, champion?.Version, model, problem, data);
         }, cancellationToken);
     }
@@ -62,9 +62,9 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
     {
         ArgumentNullException.ThrowIfNull(candidate);
         int maxLength = options.Value.CarEnumerationMaxLength;
-        return DecideAsync(ModelKinds.Cars, version, champion =>
+        return DecideAsync(ModelKind.Cars.Name, version, champion =>
         {
-            using CarColourModel? model = TryLoad(champion, ModelKinds.Cars, ClassifierPackage.Load, out string? problem);
+            using CarColourModel? model = TryLoad(champion, ModelKind.Cars.Name, ClassifierPackage.Load, out string? problem);
             return DecideClassifier(version, candidate, champion?.Version, model, problem, maxLength);
         }, cancellationToken);
     }
@@ -80,7 +80,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         await aliases.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(name, version, cancellationToken).ConfigureAwait(false);
         string origin = ModelRegistry.Origin(name, version);
-        if (name == ModelKinds.Sunspots)
+        if (ModelKind.Parse(name) == ModelKind.Sunspots)
         {
             ForecasterPackage.Load(files, origin).Model.Dispose();
         }
@@ -196,7 +196,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         string reason = beatsPersistence && beatsChampion ? $"better {figures}{Unloadable(championVersion, championProblem)}"
             : !beatsPersistence ? $"not better than persistence {figures}"
             : $"not better than the champion {figures}";
-        return new PromotionDecision(ModelKinds.Sunspots, version, beatsPersistence && beatsChampion, championVersion, rmse[0], championRmse, persistence, reason);
+        return new PromotionDecision(ModelKind.Sunspots.Name, version, beatsPersistence && beatsChampion, championVersion, rmse[0], championRmse, persistence, reason);
     }
 
     private static PromotionDecision DecideClassifier(int version, CarColourModel candidate, int? championVersion, CarColourModel? champion, string? championProblem, int maxLength)
@@ -206,7 +206,7 @@ public sealed partial class PromotionService(ModelRegistry registry, ModelAliase
         bool promoted = championAccuracy is null || candidateAccuracy > championAccuracy;
         string figures = string.Create(CultureInfo.InvariantCulture,
             $"accuracy {candidateAccuracy:P3} on every single-car sequence of lengths 1..{maxLength}{(championAccuracy is double c ? $" against the champion's {c:P3} (version {championVersion})" : "")}");
-        return new PromotionDecision(ModelKinds.Cars, version, promoted, championVersion, candidateAccuracy, championAccuracy, null,
+        return new PromotionDecision(ModelKind.Cars.Name, version, promoted, championVersion, candidateAccuracy, championAccuracy, null,
             promoted ? $"better: {figures}{Unloadable(championVersion, championProblem)}" : $"not better than the champion: {figures}");
     }
 

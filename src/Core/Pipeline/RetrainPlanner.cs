@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Pipeline;
@@ -11,7 +11,7 @@ namespace SunspotForecaster.Core.Pipeline;
 /// deciding; the retrain finishes the decision). It covers new data, a retrain message lost after
 /// the data moved (SILSO's next update is a month away), and new training settings.
 /// </summary>
-public sealed partial class RetrainPlanner(ModelRegistry registry, TrainingSettings settings, TimeProvider clock, ILogger<RetrainPlanner> logger)
+public sealed partial class RetrainPlanner(ModelRegistry registry, TrainingRecipes settings, TimeProvider clock, ILogger<RetrainPlanner> logger)
 {
     /// <summary>How long a queued retrain keeps others from queueing the same work: longer than a training and its retries, shorter than the timer's day.</summary>
     public static readonly TimeSpan ClaimLifetime = TimeSpan.FromHours(6);
@@ -21,14 +21,14 @@ public sealed partial class RetrainPlanner(ModelRegistry registry, TrainingSetti
     {
         await registry.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var due = new List<RetrainRequest>();
-        if (latest is not null && await IsDueAsync(ModelKinds.Sunspots, latest.Sha256, cancellationToken).ConfigureAwait(false))
+        if (latest is not null && await IsDueAsync(ModelKind.Sunspots.Name, latest.Sha256, cancellationToken).ConfigureAwait(false))
         {
-            due.Add(new RetrainRequest(ModelKinds.Sunspots, latest.BlobName, latest.Sha256, "new-data", clock.GetUtcNow()));
+            due.Add(new RetrainRequest(ModelKind.Sunspots.Name, latest.BlobName, latest.Sha256, "new-data", clock.GetUtcNow()));
         }
 
-        if (await IsDueAsync(ModelKinds.Cars, ModelRegistry.NoData, cancellationToken).ConfigureAwait(false))
+        if (await IsDueAsync(ModelKind.Cars.Name, ModelRegistry.NoData, cancellationToken).ConfigureAwait(false))
         {
-            due.Add(new RetrainRequest(ModelKinds.Cars, null, null, "schedule", clock.GetUtcNow()));
+            due.Add(new RetrainRequest(ModelKind.Cars.Name, null, null, "schedule", clock.GetUtcNow()));
         }
 
         return due;

@@ -1,11 +1,11 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Classification;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Classification;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Core.Pipeline;
 
@@ -22,8 +22,8 @@ public sealed partial class RetrainService(
     RetrainQueue queue,
     BlobServiceClient blobs,
     IOptions<StorageOptions> storage,
-    IOptions<TrainingOptions> training,
-    TrainingSettings settings,
+    IOptions<RetrainJobOptions> training,
+    TrainingRecipes settings,
     TimeProvider clock,
     ILogger<RetrainService> logger)
 {
@@ -75,7 +75,7 @@ public sealed partial class RetrainService(
         ArgumentNullException.ThrowIfNull(request);
         await registry.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         SidcFile? data = null;
-        if (request.Model == ModelKinds.Sunspots)
+        if (ModelKind.Parse(request.Model).LearnsFromData)
         {
             try
             {
@@ -134,10 +134,10 @@ public sealed partial class RetrainService(
         {
             if (lease.Lost.IsCancellationRequested)
             {
-                return LeaseLost(ModelKinds.Sunspots, lease);
+                return LeaseLost(ModelKind.Sunspots.Name, lease);
             }
 
-            ModelVersion version = await registry.RegisterAsync(ModelKinds.Sunspots, ForecasterPackage.Pack(trained, data.Sha256).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            ModelVersion version = await registry.RegisterAsync(ModelKind.Sunspots.Name, ForecasterPackage.Pack(trained, data.Sha256).Files, fingerprint, cancellationToken).ConfigureAwait(false);
             PromotionDecision decision = await promotion.ConsiderForecasterAsync(version.Version, trained.Model, trained.Data.Split.Test.Start, data, cancellationToken).ConfigureAwait(false);
             return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
         }
@@ -150,10 +150,10 @@ public sealed partial class RetrainService(
         {
             if (lease.Lost.IsCancellationRequested)
             {
-                return LeaseLost(ModelKinds.Cars, lease);
+                return LeaseLost(ModelKind.Cars.Name, lease);
             }
 
-            ModelVersion version = await registry.RegisterAsync(ModelKinds.Cars, ClassifierPackage.Pack(trained).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            ModelVersion version = await registry.RegisterAsync(ModelKind.Cars.Name, ClassifierPackage.Pack(trained).Files, fingerprint, cancellationToken).ConfigureAwait(false);
             PromotionDecision decision = await promotion.ConsiderClassifierAsync(version.Version, trained.Model, cancellationToken).ConfigureAwait(false);
             return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
         }

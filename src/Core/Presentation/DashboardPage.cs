@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using SunspotForecaster.Core.Evaluation;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Evaluation;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Serving;
 

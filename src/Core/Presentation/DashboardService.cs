@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Serving;
 

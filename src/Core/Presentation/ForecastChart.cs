@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security;
 using ScottPlot;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Presentation;
 

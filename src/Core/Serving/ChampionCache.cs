@@ -1,9 +1,9 @@
 using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Classification;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Classification;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Serving;
@@ -23,8 +23,8 @@ public sealed partial class ChampionCache(
     TimeProvider clock,
     ILogger<ChampionCache> logger) : IDisposable
 {
-    private readonly Slot<ForecastModel> _forecaster = new(ModelKinds.Sunspots, ForecasterPackage.Load);
-    private readonly Slot<CarColourModel> _classifier = new(ModelKinds.Cars, ClassifierPackage.Load);
+    private readonly Slot<ForecastModel> _forecaster = new(ModelKind.Sunspots.Name, ForecasterPackage.Load);
+    private readonly Slot<CarColourModel> _classifier = new(ModelKind.Cars.Name, ClassifierPackage.Load);
 
     /// <summary>The forecaster to answer with, held until the handle is disposed.</summary>
     public Task<ChampionHandle<ForecastModel>> AcquireForecasterAsync(CancellationToken cancellationToken) => AcquireAsync(_forecaster, cancellationToken);
@@ -35,7 +35,7 @@ public sealed partial class ChampionCache(
     /// <summary>What this instance serves for <paramref name="name"/> (refreshed as an answer would refresh it).</summary>
     public async Task<ServingState> StateAsync(string name, CancellationToken cancellationToken)
     {
-        if (name == ModelKinds.Sunspots)
+        if (ModelKind.Parse(name) == ModelKind.Sunspots)
         {
             using ChampionHandle<ForecastModel> forecaster = await AcquireForecasterAsync(cancellationToken).ConfigureAwait(false);
             return new ServingState(forecaster.Served?.Version, forecaster.Problem);

@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Serving;
 

@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Classification;
+using SunspotForecaster.Models.Classification;
 
 namespace SunspotForecaster.Core.Serving;
 

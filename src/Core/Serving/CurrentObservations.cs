@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Serving;

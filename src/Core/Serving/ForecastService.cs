@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Pipeline;
-using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Serving;
 

@@ -1,6 +1,6 @@
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Core.Serving;
 

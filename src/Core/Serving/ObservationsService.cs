@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
 using SunspotForecaster.Core.Storage;
 
 namespace SunspotForecaster.Core.Serving;

@@ -1,4 +1,4 @@
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Core.Serving;
 

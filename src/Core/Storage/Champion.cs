@@ -1,5 +1,5 @@
 using Azure;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Storage;
 

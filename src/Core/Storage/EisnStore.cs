@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
 
 namespace SunspotForecaster.Core.Storage;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Storage;
 

@@ -1,5 +1,5 @@
-using SunspotForecaster.Core.Data;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Data;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Storage;
 

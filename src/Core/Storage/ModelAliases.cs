@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 
 namespace SunspotForecaster.Core.Storage;
 

@@ -6,7 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Core.Storage;
 
@@ -361,9 +361,9 @@ public sealed partial class ModelRegistry(
 
     private static void ValidateName(string name)
     {
-        if (!ModelKinds.IsKnown(name))
+        if (!ModelKind.IsKnown(name))
         {
-            throw new ArgumentException($"Unknown model '{name}'; the models are {string.Join(" and ", ModelKinds.All.Select(m => $"'{m}'"))}.", nameof(name));
+            throw new ArgumentException($"Unknown model '{name}'; the models are {string.Join(" and ", ModelKind.All.Select(m => $"'{m.Name}'"))}.", nameof(name));
         }
     }
 

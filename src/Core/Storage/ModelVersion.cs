@@ -1,11 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Packaging;
-
 namespace SunspotForecaster.Core.Storage;
 
 /// <summary>A registered model version: its row in the registry table.</summary>

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Data;
+using SunspotForecaster.Models.Data;
 
 namespace SunspotForecaster.Core.Storage;
 
@@ -30,7 +29,6 @@ public sealed partial class RawDataStore(
     private const int MaxAttempts = 5;
 
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.RawContainer);
-
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 
 namespace SunspotForecaster.Core.Storage;
 
@@ -39,9 +39,9 @@ public sealed record RetrainRequest(
             throw new FormatException("The retrain message is empty.");
         }
 
-        if (!ModelKinds.IsKnown(request.Model))
+        if (!ModelKind.IsKnown(request.Model))
         {
-            throw new FormatException($"The retrain message names model '{request.Model}'; it must be one of {string.Join(", ", ModelKinds.All)}.");
+            throw new FormatException($"The retrain message names model '{request.Model}'; it must be one of {string.Join(", ", ModelKind.All.Select(k => k.Name))}.");
         }
 
         if (!Reasons.Contains(request.Reason))
@@ -49,7 +49,7 @@ public sealed record RetrainRequest(
             throw new FormatException($"The retrain message gives reason '{request.Reason}'; it must be one of {string.Join(", ", Reasons)}.");
         }
 
-        if (request.Model == ModelKinds.Sunspots && (string.IsNullOrWhiteSpace(request.DataBlob) || string.IsNullOrWhiteSpace(request.DataSha256)))
+        if (ModelKind.Parse(request.Model).LearnsFromData && (string.IsNullOrWhiteSpace(request.DataBlob) || string.IsNullOrWhiteSpace(request.DataSha256)))
         {
             throw new FormatException("A sunspot retrain message needs 'dataBlob' and 'dataSha256'.");
         }

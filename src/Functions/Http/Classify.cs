@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core;
+using SunspotForecaster.Models;
 using SunspotForecaster.Core.Serving;
 
 namespace SunspotForecaster.Functions.Http;

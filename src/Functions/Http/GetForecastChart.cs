@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Forecasting;
+using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Presentation;
 using SunspotForecaster.Core.Serving;
 

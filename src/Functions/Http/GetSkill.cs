@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 
 namespace SunspotForecaster.Functions.Http;
@@ -17,12 +17,14 @@ public sealed class GetSkill(LedgerService ledger)
             return unknown;
         }
 
-        string model = request.Query["model"].FirstOrDefault() ?? ModelKinds.Sunspots;
-        return model switch
+        string model = request.Query["model"].FirstOrDefault() ?? ModelKind.Sunspots.Name;
+        if (!ModelKind.TryParse(model, out ModelKind? kind))
         {
-            ModelKinds.Sunspots => new OkObjectResult(await ledger.SkillAsync(cancellationToken)),
-            ModelKinds.Cars => Problems.NotFound("model", "The car-colour classifier forecasts nothing, so it has no live skill; ask for model=sunspots."),
-            _ => Problems.NotFound("model", ModelKinds.Unknown(model)),
-        };
+            return Problems.NotFound("model", ModelKind.Unknown(model));
+        }
+
+        return kind.LearnsFromData
+            ? new OkObjectResult(await ledger.SkillAsync(cancellationToken))
+            : Problems.NotFound("model", $"The model '{kind.Name}' ({kind.Description}) forecasts nothing, so it has no live skill; ask for model={ModelKind.Sunspots.Name}.");
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
 
@@ -29,7 +29,7 @@ public sealed class PromoteModel(ModelCatalog catalog)
         }
         catch (KeyNotFoundException e)
         {
-            return Problems.NotFound(ModelKinds.IsKnown(name) ? "version" : "name", e.Message);
+            return Problems.NotFound(ModelKind.IsKnown(name) ? "version" : "name", e.Message);
         }
         catch (ModelPackageException e)
         {

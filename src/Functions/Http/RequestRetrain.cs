@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using SunspotForecaster.Core.Packaging;
+using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Serving;
 
@@ -22,9 +22,9 @@ public sealed class RequestRetrain(ModelCatalog catalog, IOptions<ServingOptions
             return problem;
         }
 
-        if (!ModelKinds.IsKnown(body!.Model))
+        if (!ModelKind.IsKnown(body!.Model))
         {
-            return Problems.BadRequest("model", $"'{body.Model}' is not one of {string.Join(", ", ModelKinds.All)}.");
+            return Problems.BadRequest("model", $"'{body.Model}' is not one of {string.Join(", ", ModelKind.All.Select(k => k.Name))}.");
         }
 
         try

@@ -1,5 +1,5 @@
 using SunspotForecaster.Core.Storage;
-using SunspotForecaster.Core.Training;
+using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Core.Tests.Storage;
 
@@ -30,7 +30,7 @@ public class RetrainRequestTests
     [Fact]
     public void The_settings_fingerprint_changes_with_what_decides_the_weights_and_not_with_the_budget()
     {
-        var options = new ForecasterTrainingOptions();
+        var options = new ForecasterRecipe();
 
         Assert.Equal(options.Fingerprint(), (options with { Budget = TimeSpan.FromMinutes(5) }).Fingerprint());
         Assert.NotEqual(options.Fingerprint(), (options with { Seed = 1 }).Fingerprint());

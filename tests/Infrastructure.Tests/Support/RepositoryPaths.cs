@@ -4,7 +4,7 @@ namespace SunspotForecaster.Infrastructure.Tests.Support;
 public static class RepositoryPaths
 {
     /// <summary>The repository root, as the build recorded it (tests/Shared/RepositoryPaths.cs).</summary>
-    public static string Root => SunspotForecaster.Tests.RepositoryPaths.Root;
+    public static string Root => SunspotForecaster.Testing.RepositoryPaths.Root;
 
     public static string AzureYaml => Path.Combine(Root, "azure.yaml");
 

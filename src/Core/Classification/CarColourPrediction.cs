@@ -1,6 +1,0 @@
-using static TorchSharp.torch;
-
-namespace SunspotForecaster.Core.Classification;
-
-/// <summary>The class of a sequence and the probability of each class (they sum to 1).</summary>
-public sealed record CarColourPrediction(int Class, float[] Probabilities);

@@ -1,8 +1,0 @@
-namespace SunspotForecaster.Core.Forecasting;
-
-/// <summary>
-/// The forecast for one day, as the model computes it, the API answers it and the CLI prints it.
-/// <see cref="Lead"/> counts the days after the last observation; <see cref="Method"/> says where
-/// the value comes from. A persistence fallback has no interval.
-/// </summary>
-public sealed record ForecastDay(DateOnly Date, int Lead, float Value, float? Lower, float? Upper, double? IntervalLevel, ForecastMethod Method = ForecastMethod.Model);

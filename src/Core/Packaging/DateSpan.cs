@@ -1,4 +1,0 @@
-namespace SunspotForecaster.Core.Packaging;
-
-/// <summary>An inclusive range of days in a manifest.</summary>
-public sealed record DateSpan(DateOnly Start, DateOnly End);

@@ -1,4 +1,0 @@
-namespace SunspotForecaster.Core.Packaging;
-
-/// <summary>The standardisation fitted on the training years.</summary>
-public sealed record ScalerDetails(float Mean, float StandardDeviation);

@@ -1,6 +1,0 @@
-using SunspotForecaster.Core.Evaluation;
-
-namespace SunspotForecaster.Core.Pipeline;
-
-/// <summary>The day a replay's demotion rule would have demoted the model, with the evidence.</summary>
-public sealed record ReplayDemotion(DateOnly Day, DemotionTest Test);

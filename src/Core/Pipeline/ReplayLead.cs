@@ -1,4 +1,0 @@
-namespace SunspotForecaster.Core.Pipeline;
-
-/// <summary>A replay's skill at one lead: how many targets the file holds, the RMSE of the forecasts served and of both baselines on the same targets, and interval coverage.</summary>
-public sealed record ReplayLead(int Lead, int N, double? Rmse, double? PersistenceRmse, double? RotationMeanRmse, double? Coverage);

@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace SunspotForecaster.Models.Forecasting;
+
+/// <summary>
+/// What a forecast day's value comes from: the network, or — at a lead where a baseline did better
+/// on the validation years — persistence (the last observation) or the rotation mean (the mean of
+/// the last 27 days, one solar rotation).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ForecastMethod>))]
+public enum ForecastMethod
+{
+    [JsonStringEnumMemberName("model")]
+    Model,
+
+    [JsonStringEnumMemberName("persistence")]
+    Persistence,
+
+    [JsonStringEnumMemberName("rotationMean")]
+    RotationMean,
+}

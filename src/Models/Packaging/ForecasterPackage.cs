@@ -1,0 +1,107 @@
+using SunspotForecaster.Models.Engine;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Networks;
+using SunspotForecaster.Models.Series;
+using SunspotForecaster.Models.Training;
+
+namespace SunspotForecaster.Models.Packaging;
+
+/// <summary>Saves and loads sunspot models (<c>kind: sunspots</c>).</summary>
+public static class ForecasterPackage
+{
+    public static ModelKind Kind => ModelKind.Sunspots;
+
+    /// <summary>The leads a package of format 1 has intervals for.</summary>
+    public const int Format1Leads = 30;
+
+    /// <summary>Saves a trained model into <paramref name="directory"/> (created or replaced).</summary>
+    public static ModelManifest Save(TrainedForecaster trained, string directory, string dataSha256, TimeProvider? clock = null)
+    {
+        (ModelManifest manifest, PackageFiles files) = Pack(trained, dataSha256, clock);
+        files.WriteTo(directory);
+        return manifest;
+    }
+
+    /// <summary>Packs a trained model in memory, with the SHA-256 of the data it was trained on.</summary>
+    public static (ModelManifest Manifest, PackageFiles Files) Pack(TrainedForecaster trained, string dataSha256, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        ForecasterRecipe options = trained.Options;
+        ForecastModel model = trained.Model;
+        PredictionIntervals intervals = model.Intervals ?? throw new InvalidOperationException("The model has no prediction intervals.");
+        SeriesSplit split = trained.Data.Split;
+        var details = new ForecasterDetails(
+            Cell: options.Cell.ToString().ToLowerInvariant(),
+            Window: model.Window,
+            HiddenSize: model.Shape.HiddenSize,
+            Layers: model.Shape.Layers,
+            Dropout: model.Shape.Dropout,
+            DenseSize: model.Shape.DenseSize,
+            Scaler: new ScalerDetails(model.Scaler.Mean, model.Scaler.StandardDeviation),
+            HyperParameters: new ForecasterHyperParameters(options.BatchSize, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, options.Budget?.TotalSeconds,
+                options.WeightAverageDecay, options.Threads),
+            Ranges: new TrainingRanges(Span(split.Train), Span(split.Validation), Span(split.Test)),
+            Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
+                trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count, trained.Engine),
+            Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
+            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
+            LeadMethods: model.LeadMethods,
+            Members: model.Members);
+
+        NetworkLayout layout = EnsembleLayout(model.Shape, model.Members);
+        float[] flat = [.. model.Networks.SelectMany(n => n.Weights)];
+        return ModelPackage.Pack(TorchWeightsFile.Write(layout, flat), weights => new ModelManifest
+        {
+            FormatVersion = ModelPackage.FormatVersion,
+            Kind = Kind.Name,
+            CodeVersion = ModelPackage.CodeVersion,
+            CreatedAt = (clock ?? TimeProvider.System).GetUtcNow(),
+            DataSha256 = dataSha256,
+            Weights = weights,
+            Forecaster = details,
+        });
+    }
+
+    /// <summary>Loads the package in a folder; throws <see cref="ModelPackageException"/> when it is unusable.</summary>
+    public static (ForecastModel Model, ModelManifest Manifest) Load(string directory) => Load(PackageFiles.Read(directory), $"'{directory}'");
+
+    /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
+    public static (ForecastModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
+    {
+        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind.Name, origin, oldestFormat: 1);
+        ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
+
+        // Format 1 fitted intervals for leads 1..30 and served every lead with the network; formats
+        // 2 and 3 fit intervals and choose a method for each lead 1..60.
+        int leads = manifest.FormatVersion == 1 ? Format1Leads : ForecastModel.MaxLead;
+        if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
+        {
+            throw new ModelPackageException($"The manifest of {origin} names an unknown cell '{details.Cell}'.");
+        }
+
+        if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
+            || details.Intervals.Lower.Length != leads || details.Intervals.Upper.Length != leads
+            || (details.LeadMethods is not null && (details.LeadMethods.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m))))
+            || (details.LeadMethods is null && manifest.FormatVersion != 1)
+            || details.Members is < 1 or > ForecasterRecipe.MaxMembers || (manifest.FormatVersion < 3 && details.Members != 1))
+        {
+            throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
+        }
+
+        var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
+
+        // Formats 1 and 2 saved their one network alone: its weights' keys are a member's.
+        NetworkLayout member = NetworkLayout.Regressor(shape);
+        float[] flat = ModelPackage.ReadWeights(files, manifest, manifest.FormatVersion < 3 ? member : EnsembleLayout(shape, details.Members), origin);
+        ManagedRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(m => new ManagedRegressor(shape, flat.AsSpan(m * member.Count, member.Count).ToArray()))];
+        var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
+        var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
+        return (new ForecastModel(members, details.Window, scaler, intervals, details.LeadMethods), manifest);
+    }
+
+    // The ensemble's parameters as TorchSharp names them: each member's under "members.N.".
+    private static NetworkLayout EnsembleLayout(RegressorShape shape, int members) =>
+        NetworkLayout.Ensemble(NetworkLayout.Regressor(shape), members);
+
+    private static DateSpan Span(DateRange range) => new(range.Start, range.End);
+}

@@ -1,0 +1,10 @@
+using SunspotForecaster.Testing.Azurite;
+
+namespace SunspotForecaster.Cli.Tests;
+
+/// <summary>The test classes that share one Azurite (xunit finds a collection only in the assembly of its tests).</summary>
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing;
+
+namespace SunspotForecaster.Cli.Tests;
+
+/// <summary>The pipeline's commands, run in-process against Azurite with names of their own.</summary>
+[Collection(AzuriteCollection.Name)]
+public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+    private readonly string _runsTable = UniqueNames.Table("runs");
+
+    public void Dispose() => _temp.Dispose();
+
+    private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Storage:Blobs"] = azurite.ConnectionString,
+        ["Storage:Tables"] = azurite.ConnectionString,
+        ["Storage:Queues"] = azurite.ConnectionString,
+        ["Storage:RawContainer"] = _rawContainer,
+        ["Storage:ModelsContainer"] = _modelsContainer,
+        ["Storage:IngestRunsTable"] = _runsTable,
+        ["Storage:ModelVersionsTable"] = _versionsTable,
+        ["Storage:ModelAliasesTable"] = _aliasesTable,
+        ["Promotion:CarEnumerationMaxLength"] = "8",
+    }).Build();
+
+    private readonly string _rawContainer = UniqueNames.Container("raw");
+    private readonly string _modelsContainer = UniqueNames.Container("models");
+    private readonly string _versionsTable = UniqueNames.Table("versions");
+    private readonly string _aliasesTable = UniqueNames.Table("aliases");
+
+    private async Task<(int ExitCode, JsonElement Json, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = await SunspotsCli.RunAsync([.. args, "--json"], output, error, Configuration());
+        using var document = JsonDocument.Parse(output.ToString());
+        return (exitCode, document.RootElement.Clone(), error.ToString());
+    }
+
+    // 1975-01-01 .. 2003-12-31: training years before 2000, test range 2000..2003.
+    private static string Synthetic(int days = 10_592) =>
+        new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(days).WithProvisionalFrom(new DateOnly(1975, 1, 1).AddDays(days - 30)).Build();
+
+    [Fact]
+    public async Task Ingest_downloads_conditionally_and_an_unchanged_file_costs_a_304()
+    {
+        using var server = new SidcHttpServer(Synthetic(), etag: "\"silso-1\"");
+
+        var first = await Run("ingest", "--source", server.Url);
+        var second = await Run("ingest", "--source", server.Url);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("Stored", first.Json.GetProperty("outcome").GetString());
+        Assert.True(first.Json.GetProperty("changed").GetBoolean());
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("Unchanged", second.Json.GetProperty("outcome").GetString());
+        Assert.Equal(1, server.NotModifiedAnswers);
+    }
+
+    [Fact]
+    public async Task Ingest_of_an_error_page_or_a_failing_server_stores_nothing_and_says_why()
+    {
+        using var html = new SidcHttpServer("<html><body>Down for maintenance</body></html>", contentType: "text/html");
+        using var failing = new SidcHttpServer("oops", HttpStatusCode.ServiceUnavailable);
+
+        var invalid = await Run("ingest", "--source", html.Url);
+        var failed = await Run("ingest", "--source", failing.Url);
+
+        Assert.Equal(2, invalid.ExitCode);
+        Assert.Equal("Invalid", invalid.Json.GetProperty("outcome").GetString());
+        Assert.Contains("HTML", invalid.Json.GetProperty("reason").GetString());
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("answered 503", failed.Error);
+        var runs = azurite.TableServiceClient.GetTableClient(_runsTable).Query<TableEntity>().Select(r => r.GetString("Outcome")).ToList();
+        Assert.Equal(["Failed", "Invalid"], runs);
+    }
+
+    [Fact]
+    public async Task Models_commands_refuse_unknown_models_and_versions()
+    {
+        var unknownModel = await Run("models", "list", "--name", "unicorns");
+        var unknownVersion = await Run("models", "promote", "--name", "sunspots", "--version", "4");
+
+        Assert.Equal(2, unknownModel.ExitCode);
+        Assert.Contains("'unicorns' is not one of sunspots, cars", unknownModel.Error);
+        Assert.Equal(2, unknownVersion.ExitCode);
+        Assert.Contains("has no version 4", unknownVersion.Error);
+    }
+
+    [Fact]
+    public async Task Pipeline_trains_registers_promotes_and_forecasts_tomorrow_then_does_nothing_for_the_same_data()
+    {
+        // As SILSO publishes them on any day: the daily file up to the end of last month, the
+        // estimate for this month up to today (today's row partial).
+        DateOnly today = DateOnly.FromDateTime(DateTime.UtcNow);
+        DateOnly monthStart = new(today.Year, today.Month, 1);
+        string file = Path.Combine(_temp.Path, "SN_d_tot_V2.0.csv");
+        await File.WriteAllTextAsync(file, new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(monthStart.DayNumber - new DateOnly(1975, 1, 1).DayNumber)
+            .WithProvisionalFrom(monthStart.AddMonths(-1)).Build());
+        string eisn = new EisnCsvBuilder().From(monthStart, today.Day).WriteTo(_temp.Path);
+
+        var first = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
+        var second = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
+        var models = await Run("models", "list", "--name", "sunspots");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("Stored", first.Json.GetProperty("ingest").GetProperty("outcome").GetString());
+        JsonElement[] steps = first.Json.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.All(steps, s => Assert.Equal("Trained", s.GetProperty("outcome").GetString()));
+        Assert.All(steps, s => Assert.True(s.GetProperty("promoted").GetBoolean(), s.GetProperty("message").GetString()));
+        Assert.Equal(1, first.Json.GetProperty("champion").GetInt32());
+        Assert.Equal("Stored", first.Json.GetProperty("eisn").GetProperty("outcome").GetString());
+        JsonElement forecast = first.Json.GetProperty("forecast");
+        Assert.Equal($"{today.AddDays(1):yyyy-MM-dd}", forecast.GetProperty("forecasts")[0].GetProperty("date").GetString());
+        Assert.Equal($"{today.AddDays(-1):yyyy-MM-dd}", forecast.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal(today.Day == 1 ? "provisional" : "estimate", forecast.GetProperty("lastObservation").GetProperty("kind").GetString());
+        Assert.InRange(forecast.GetProperty("forecasts")[0].GetProperty("value").GetDouble(), 0, 400);
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal("Unchanged", second.Json.GetProperty("ingest").GetProperty("outcome").GetString());
+        Assert.Equal("Unchanged", second.Json.GetProperty("eisn").GetProperty("outcome").GetString());
+        Assert.All(second.Json.GetProperty("steps").EnumerateArray(), s => Assert.Equal("skipped", s.GetProperty("outcome").GetString()));
+        Assert.Equal(1, models.Json.GetProperty("champion").GetInt32());
+        Assert.Single(models.Json.GetProperty("versions").EnumerateArray());
+    }
+}

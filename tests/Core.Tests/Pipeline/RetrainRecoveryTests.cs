@@ -1,0 +1,148 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Configuration;
+using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Core.Pipeline;
+using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Testing.Azurite;
+using SunspotForecaster.Testing.Training;
+
+namespace SunspotForecaster.Core.Tests.Pipeline;
+
+/// <summary>
+/// Crashes, lost messages, lost leases and many instances at once: the retrain workflow ends every
+/// piece of work exactly once.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RetrainRecoveryTests(AzuriteFixture azurite, RegistryFixture packages) : IClassFixture<RegistryFixture>, IAsyncLifetime
+{
+    private readonly IConfiguration _settings = TestSettings.For(azurite, ("Training:LeaseSeconds", 15));
+    private PipelineInstance _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = PipelineInstance.Create(_settings);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private string File(byte[] content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sidc-{Guid.NewGuid():N}.csv");
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>Stores the learnable synthetic file as the current data, and registers the good package trained from it under the production settings — as if a retrain had crashed right after registering.</summary>
+    private async Task<(IngestResult Data, ModelVersion Version)> RegisteredButUndecidedAsync()
+    {
+        IngestResult data = await _app.Get<IngestService>().IngestAsync(File(LearnableData.Builder().BuildBytes()), CancellationToken.None);
+        var registry = _app.Get<ModelRegistry>();
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        ModelVersion version = await registry.RegisterAsync(ModelKind.Sunspots.Name, packages.Good, _app.Get<TrainingRecipes>().Fingerprint(ModelKind.Sunspots.Name), CancellationToken.None);
+        Assert.Equal(data.Sha256, version.DataSha256);
+        return (data, version);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_finishes_the_decision_that_a_crash_after_registering_left_undone()
+    {
+        (IngestResult data, ModelVersion version) = await RegisteredButUndecidedAsync();
+        var message = new RetrainRequest(ModelKind.Sunspots.Name, data.BlobName, data.Sha256, "new-data", DateTimeOffset.UtcNow);
+
+        RetrainResult result = await _app.Get<RetrainService>().RetrainAsync(message, progress: null, CancellationToken.None);
+
+        Assert.Equal(RetrainOutcome.AlreadyDone, result.Outcome);
+        Assert.True(result.Decision?.Promoted, result.Message);
+        Assert.Equal(version.Version, (await _app.Get<ModelAliases>().GetChampionAsync(ModelKind.Sunspots.Name, CancellationToken.None))?.Version);
+        Assert.Equal(ModelRegistry.StatusPromoted, (await _app.Get<ModelRegistry>().GetAsync(ModelKind.Sunspots.Name, version.Version, CancellationToken.None))!.Status);
+        Assert.Single(await _app.Get<ModelRegistry>().ListAsync(ModelKind.Sunspots.Name, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task When_the_message_was_lost_too_the_next_timer_run_queues_the_retrain_that_finishes_the_decision()
+    {
+        (IngestResult data, _) = await RegisteredButUndecidedAsync();
+
+        DataRefresh refresh = await _app.Get<DataRefreshService>().RefreshAsync(File(LearnableData.Builder().BuildBytes()), CancellationToken.None);
+
+        Assert.Equal(IngestOutcome.Unchanged, refresh.Ingest.Outcome);
+        RetrainRequest queued = Assert.Single(await _app.WaitingMessagesAsync(), m => m.Model == ModelKind.Sunspots.Name);
+        Assert.Equal(data.Sha256, queued.DataSha256);
+    }
+
+    [Fact]
+    public async Task Ten_instances_refreshing_at_once_before_the_first_retrain_queue_one_message_per_model()
+    {
+        string file = File(LearnableData.Builder().BuildBytes());
+        PipelineInstance[] instances = Enumerable.Range(0, 10).Select(_ => PipelineInstance.Create(_settings)).ToArray();
+        try
+        {
+            await Task.WhenAll(instances.Select(i => Task.Run(() => i.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None))));
+
+            List<RetrainRequest> queued = await _app.WaitingMessagesAsync();
+            Assert.Equal([ModelKind.Cars.Name, ModelKind.Sunspots.Name], queued.Select(m => m.Model).Order());
+
+            // And the next day's run, the messages still waiting, queues nothing more.
+            await _app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+            Assert.Equal(2, (await _app.WaitingMessagesAsync()).Count);
+        }
+        finally
+        {
+            foreach (PipelineInstance instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_trainer_that_loses_its_lease_stops_and_registers_nothing()
+    {
+        // Default training on 29 synthetic years takes tens of seconds; the lease (15 s, renewed every
+        // 5 s) is broken by "another instance" once training started.
+        byte[] content = new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).BuildBytes();
+        IngestResult data = await _app.Get<IngestService>().IngestAsync(File(content), CancellationToken.None);
+        var message = new RetrainRequest(ModelKind.Sunspots.Name, data.BlobName, data.Sha256, "new-data", DateTimeOffset.UtcNow);
+        BlobClient lockBlob = azurite.BlobServiceClient.GetBlobContainerClient(_app.Names.ModelsContainer).GetBlobClient("sunspots/trainer.lock");
+
+        Task<RetrainResult> training = Task.Run(() => _app.Get<RetrainService>().RetrainAsync(message, progress: null, CancellationToken.None));
+        while (!(await lockBlob.ExistsAsync()).Value || (await lockBlob.GetPropertiesAsync()).Value.LeaseState != LeaseState.Leased)
+        {
+            Assert.False(training.IsCompleted, "training ended before it took the lease");
+            await Task.Delay(50);
+        }
+
+        await lockBlob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+        RetrainResult result = await training;
+
+        Assert.Equal(RetrainOutcome.LeaseLost, result.Outcome);
+        Assert.NotNull(result.RetryAfter);
+        Assert.Empty(await _app.Get<ModelRegistry>().ListAsync(ModelKind.Sunspots.Name, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_timer_run_deletes_package_blobs_that_a_crash_left_without_a_row_once_they_are_a_day_old()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using PipelineInstance app = PipelineInstance.Create(_settings, clock);
+        var registry = app.Get<ModelRegistry>();
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        await registry.RegisterAsync(ModelKind.Sunspots.Name, packages.Good, null, CancellationToken.None);
+        BlobContainerClient models = azurite.BlobServiceClient.GetBlobContainerClient(app.Names.ModelsContainer);
+        await models.GetBlobClient("sunspots/000007/weights.bin").UploadAsync(new BinaryData([1, 2, 3]));
+        string file = File(LearnableData.Builder().BuildBytes());
+
+        await app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+        Assert.True(await models.GetBlobClient("sunspots/000007/weights.bin").ExistsAsync()); // young: may be a registration under way
+
+        clock.Advance(TimeSpan.FromDays(2));
+        await app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+
+        Assert.False(await models.GetBlobClient("sunspots/000007/weights.bin").ExistsAsync());
+        Assert.True(await models.GetBlobClient("sunspots/000001/weights.bin").ExistsAsync());
+    }
+}

@@ -1,0 +1,301 @@
+using System.Text.Json.Nodes;
+using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Models.Tests.Forecasting;
+using SunspotForecaster.Models.Tests.Training;
+using SunspotForecaster.Models.Training;
+using SunspotForecaster.Testing;
+using SunspotForecaster.Models.Networks;
+
+namespace SunspotForecaster.Models.Tests.Packaging;
+
+[Collection(TorchCollection.Name)]
+public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture<TrainedModelFixture>, IDisposable
+{
+    private static readonly DateOnly LastDate = new(1999, 12, 31);
+
+    private readonly TemporaryDirectory _temp = new();
+
+    private string PackageDirectory => Path.Combine(_temp.Path, "model");
+
+    public void Dispose() => _temp.Dispose();
+
+    private ModelManifest Save() => ForecasterPackage.Save(fixture.Trained, PackageDirectory, dataSha256: new string('a', 64));
+
+    [Fact]
+    public void Save_then_load_gives_the_same_parameters_and_the_same_forecasts()
+    {
+        ModelManifest saved = Save();
+        float[] history = fixture.Series.Values[^30..].ToArray();
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal(saved.Weights, manifest.Weights);
+            for (int m = 0; m < loaded.Members; m++)
+            {
+                Assert.Equal(fixture.Trained.Model.Networks[m].Weights, loaded.Networks[m].Weights);
+            }
+
+            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+            Assert.Equal("gru", manifest.Forecaster!.Cell);
+            Assert.Equal(8, manifest.Forecaster.Window);
+            Assert.Equal(fixture.Trained.Test.Rmse, manifest.Forecaster.Metrics.Test.Rmse);
+            Assert.Equal(new string('a', 64), manifest.DataSha256);
+            Assert.Equal(new DateOnly(1998, 1, 1), manifest.Forecaster.Ranges.Test.Start);
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_weights_file_is_refused()
+    {
+        Save();
+        string weights = Path.Combine(PackageDirectory, "weights.bin");
+        byte[] bytes = File.ReadAllBytes(weights);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(weights, bytes);
+
+        var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
+        Assert.Contains("truncated or corrupt", error.Message);
+    }
+
+    [Fact]
+    public void A_truncated_weights_file_is_refused()
+    {
+        Save();
+        string weights = Path.Combine(PackageDirectory, "weights.bin");
+        File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
+
+        var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
+        Assert.Contains("truncated or corrupt", error.Message);
+    }
+
+    [Fact]
+    public void Weights_that_do_not_fit_the_manifest_are_refused()
+    {
+        Save();
+        EditManifest(m => m["forecaster"]!["hiddenSize"] = 16);
+
+        var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
+        Assert.Contains("do not fit the network", error.Message);
+    }
+
+    [Fact]
+    public void A_package_of_another_format_version_fails_clearly()
+    {
+        Save();
+        EditManifest(m => m["formatVersion"] = 0);
+
+        var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
+        Assert.Contains("package format 0", error.Message);
+        Assert.Contains($"reads formats 1 to {ModelPackage.FormatVersion}", error.Message);
+        Assert.Contains("Retrain", error.Message);
+
+        EditManifest(m => m["formatVersion"] = ModelPackage.FormatVersion + 1);
+        Assert.Contains($"package format {ModelPackage.FormatVersion + 1}", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    [Fact]
+    public void A_package_of_this_format_written_by_an_earlier_build_still_loads()
+    {
+        // What an earlier build of this format wrote: no fields this build does not know, other code version.
+        Save();
+        EditManifest(m => m["codeVersion"] = "0.0.1+earlier");
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
+        }
+    }
+
+    [Fact]
+    public void A_package_of_format_two_with_its_single_network_still_loads_and_forecasts_the_same()
+    {
+        // What format 2 wrote: one network's weights under its own keys, intervals and methods for
+        // leads 1..60, no "members" and none of the later hyperparameters.
+        Save();
+        WriteSingleNetworkWeights();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 2;
+            m["codeVersion"] = "0.0.1+earlier";
+            m["forecaster"]!.AsObject().Remove("members");
+            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("weightAverageDecay");
+            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("threads");
+        });
+        float[] history = fixture.Series.Values[^30..].ToArray();
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal(2, manifest.FormatVersion);
+            Assert.Equal(1, loaded.Members);
+            Assert.Equal(ForecastModel.MaxLead, loaded.Leads);
+            Assert.Equal(fixture.Trained.Model.LeadMethods, loaded.LeadMethods);
+            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+            Assert.Equal(
+                fixture.Trained.Model.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead),
+                loaded.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead));
+        }
+    }
+
+    [Fact]
+    public void A_package_of_format_one_with_its_single_network_still_loads_and_serves_its_thirty_leads_from_the_network()
+    {
+        // What format 1 wrote: one network's weights under its own keys, intervals for leads 1..30,
+        // no lead methods (every lead was the network's), no "members", other code version.
+        Save();
+        WriteSingleNetworkWeights();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 1;
+            m["codeVersion"] = "0.0.1+earlier";
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            forecaster.Remove("members");
+            forecaster.Remove("leadMethods");
+            KeepIntervalsUpToLead(forecaster, ForecasterPackage.Format1Leads);
+        });
+        float[] history = fixture.Series.Values[^30..].ToArray();
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
+            Assert.Equal(1, loaded.Members);
+            Assert.Equal(ForecasterPackage.Format1Leads, loaded.Leads);
+            Assert.All(loaded.LeadMethods, m => Assert.Equal(ForecastMethod.Model, m));
+
+            // The same network and the same intervals: where this build's model also serves a lead
+            // from the network, the two agree.
+            IReadOnlyList<ForecastDay> expected = fixture.Trained.Model.Forecast(history, LastDate, 30);
+            IReadOnlyList<ForecastDay> actual = loaded.Forecast(history, LastDate, 30);
+            Assert.All(actual, day => Assert.Equal(ForecastMethod.Model, day.Method));
+            foreach ((ForecastDay e, ForecastDay a) in expected.Zip(actual).Where(p => p.First.Method == ForecastMethod.Model))
+            {
+                Assert.Equal(e, a);
+            }
+
+            // No interval was fitted beyond lead 30.
+            Assert.Throws<ArgumentException>(() => loaded.ForecastLeads(history, LastDate, 31, 31));
+        }
+    }
+
+    [Fact]
+    public void A_package_of_several_members_loads_back_to_the_same_forecasts()
+    {
+        TrainedForecaster trained = ForecasterTrainer.Train(fixture.Series, SyntheticData.TinyOptions with { MaxEpochs = 2, Members = 3 });
+        using (trained.Model)
+        {
+            ForecasterPackage.Save(trained, PackageDirectory, dataSha256: new string('b', 64));
+            float[] history = fixture.Series.Values[^30..].ToArray();
+
+            (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+            using (loaded)
+            {
+                Assert.Equal(ModelPackage.FormatVersion, manifest.FormatVersion);
+                Assert.Equal(3, manifest.Forecaster!.Members);
+                Assert.Equal(3, loaded.Members);
+                Assert.Equal(trained.Model.LeadMethods, loaded.LeadMethods);
+                Assert.Equal(trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
+                Assert.Equal(
+                    trained.Model.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead),
+                    loaded.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead));
+                Assert.Equal(trained.Model.PredictNextDay(trained.Data.Test), loaded.PredictNextDay(trained.Data.Test));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_development_package_of_several_members_with_thirty_leads_is_refused()
+    {
+        // Between formats 2 and 3 a development build wrote members with intervals for leads 1..30
+        // under format 2; they were never released and do not load.
+        Save();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 2;
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            forecaster["members"] = 2;
+            forecaster.Remove("leadMethods");
+            KeepIntervalsUpToLead(forecaster, 30);
+        });
+
+        Assert.Contains("impossible sizes", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    private static void KeepIntervalsUpToLead(JsonObject forecaster, int lead)
+    {
+        foreach (string side in new[] { "lower", "upper" })
+        {
+            JsonArray quantiles = forecaster["intervals"]![side]!.AsArray();
+            while (quantiles.Count > lead)
+            {
+                quantiles.RemoveAt(quantiles.Count - 1);
+            }
+        }
+    }
+
+    private void WriteSingleNetworkWeights()
+    {
+        // What TorchSharp saved for a package of format 1 or 2: the one network alone.
+        byte[] single;
+        using (RecurrentRegressor module = fixture.Trained.Model.Shape.Create())
+        using (var stream = new MemoryStream())
+        {
+            TorchParameters.Write(module, fixture.Trained.Model.Networks[0].Weights);
+            module.save(stream);
+            single = stream.ToArray();
+        }
+
+        File.WriteAllBytes(Path.Combine(PackageDirectory, "weights.bin"), single);
+        EditManifest(m =>
+        {
+            m["weights"]!["bytes"] = single.Length;
+            m["weights"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(single));
+        });
+    }
+
+    [Fact]
+    public void Missing_or_foreign_packages_are_refused_with_the_reason()
+    {
+        Assert.Contains("no manifest.json", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(_temp.Path)).Message);
+
+        Save();
+        EditManifest(m => m["kind"] = "cars");
+        Assert.Contains("not a 'sunspots' model", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+
+        File.WriteAllText(Path.Combine(PackageDirectory, "manifest.json"), "{ not json");
+        Assert.Contains("is not valid", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    [Fact]
+    public void Saving_replaces_a_package_but_never_a_folder_that_is_not_one()
+    {
+        Save();
+        Save();
+        Assert.Equal(["manifest.json", "weights.bin"], Directory.GetFiles(PackageDirectory).Select(Path.GetFileName).Order());
+        Assert.Single(Directory.GetDirectories(_temp.Path));
+
+        string notAPackage = Path.Combine(_temp.Path, "documents");
+        Directory.CreateDirectory(notAPackage);
+        File.WriteAllText(Path.Combine(notAPackage, "thesis.txt"), "precious");
+
+        Assert.Throws<ArgumentException>(() => ForecasterPackage.Save(fixture.Trained, notAPackage, "x"));
+        Assert.True(File.Exists(Path.Combine(notAPackage, "thesis.txt")));
+        Assert.Equal(2, Directory.GetDirectories(_temp.Path).Length);
+    }
+
+    private void EditManifest(Action<JsonNode> edit)
+    {
+        string path = Path.Combine(PackageDirectory, "manifest.json");
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(manifest);
+        File.WriteAllText(path, manifest.ToJsonString());
+    }
+}
