@@ -1,0 +1,92 @@
+using SunspotForecaster.HostEmulator;
+using SunspotForecaster.Worker.Tests.Azurite;
+
+namespace SunspotForecaster.Worker.Tests;
+
+/// <summary>
+/// One Azurite and one worker behind the host emulator, shared by the tests of the "Worker"
+/// collection. The worker gets local.settings.sample.json's settings, with storage on this Azurite
+/// under names no other run uses, and a synthetic SILSO file on disk as its download source.
+/// </summary>
+public sealed class WorkerFixture : IAsyncLifetime
+{
+    private readonly TemporaryFolder _folder = new();
+    private AzuriteServer? _azurite;
+    private FunctionsHostEmulator? _host;
+    private FileServer? _silso;
+
+    internal AzuriteServer Azurite => _azurite ?? throw new InvalidOperationException("Azurite has not started.");
+
+    internal FunctionsHostEmulator Host => _host ?? throw new InvalidOperationException("The emulated host has not started.");
+
+    internal EmulatorOptions Options { get; private set; } = null!;
+
+    /// <summary>The synthetic SILSO daily file the ingest timer downloads (Ingest:SourceUrl points at its stand-in server).</summary>
+    public string SidcFile => Path.Combine(_folder.Path, "SN_d_tot_V2.0.csv");
+
+    internal FileServer Silso => _silso ?? throw new InvalidOperationException("The SILSO stand-in has not started.");
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteServer.StartAsync();
+        await File.WriteAllTextAsync(SidcFile, SidcFiles.Daily(new DateOnly(2000, 1, 1), days: 4000));
+        _silso = await FileServer.StartAsync(SidcFile);
+        Options = Settings(_azurite.ConnectionString, _silso.Url.AbsoluteUri);
+        _host = await FunctionsHostEmulator.StartAsync(Options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_silso is not null)
+        {
+            await _silso.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    /// <summary>The sample settings with storage on <paramref name="connectionString"/> under fresh names, and the ingest source <paramref name="sidcUrl"/>.</summary>
+    internal static EmulatorOptions Settings(string connectionString, string sidcUrl)
+    {
+        var options = new EmulatorOptions { WorkerDirectory = Paths.WorkerDirectory, QueueVisibilityTimeout = TimeSpan.Zero }.WithLocalSettings(Paths.SampleSettings);
+        string suffix = Guid.NewGuid().ToString("N")[..10];
+        foreach ((string key, string value) in new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Storage__Blobs"] = connectionString,
+            ["Storage__Tables"] = connectionString,
+            ["Storage__Queues"] = connectionString,
+            ["Storage__RawContainer"] = "raw-" + suffix,
+            ["Storage__ModelsContainer"] = "models-" + suffix,
+            ["Storage__IngestRunsTable"] = "runs" + suffix,
+            ["Storage__ModelVersionsTable"] = "versions" + suffix,
+            ["Storage__ModelAliasesTable"] = "aliases" + suffix,
+            ["Storage__ForecastLedgerTable"] = "ledger" + suffix,
+            ["Storage__RetrainQueue"] = "retrain-" + suffix,
+            ["Ingest__SourceUrl"] = sidcUrl,
+            ["Ingest__Retries"] = "1",
+            ["Promotion__CarEnumerationMaxLength"] = "8",
+        })
+        {
+            options.AppSettings[key] = value;
+        }
+
+        return options;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WorkerCollection : ICollectionFixture<WorkerFixture>
+{
+    public const string Name = "Worker";
+}
