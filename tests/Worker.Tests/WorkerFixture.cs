@@ -90,3 +90,10 @@ public sealed class WorkerCollection : ICollectionFixture<WorkerFixture>
 {
     public const string Name = "Worker";
 }
+
+/// <summary>A worker of its own (its own storage names) for the timer and queue tests, whose data and messages the HTTP tests must not see.</summary>
+[CollectionDefinition(Name)]
+public sealed class BackgroundCollection : ICollectionFixture<WorkerFixture>
+{
+    public const string Name = "Worker with background triggers";
+}
