@@ -1,4 +1,4 @@
-namespace SunspotForecaster.Testing.Azurite;
+namespace SunspotForecaster.Testing;
 
 /// <summary>The last lines a child process wrote, for error messages; older lines are dropped.</summary>
 public sealed class OutputTail(int capacity)
