@@ -22,10 +22,17 @@ internal static class CliServices
         .AddEnvironmentVariables()
         .Build();
 
-    public static ServiceProvider Create(IConfiguration configuration)
+    /// <param name="configuration">The settings.</param>
+    /// <param name="clock">The services' clock (default: the system's), to answer as of another day.</param>
+    public static ServiceProvider Create(IConfiguration configuration, TimeProvider? clock = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddSunspotCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

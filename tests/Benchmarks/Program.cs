@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'
-// Reads ../shared/data/SN_d_tot_V2.0.csv beside the repository.
+// Reads the real SILSO file from its committed snapshot (data/SN_d_tot_V2.0.csv.gz).
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

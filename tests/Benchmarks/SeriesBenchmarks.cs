@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SunspotForecaster.Models.Data;
 using SunspotForecaster.Models.Series;
-using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Benchmarks;
 
@@ -16,12 +15,7 @@ public class SeriesBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        if (!File.Exists(RepositoryPaths.RealSidcFile))
-        {
-            throw new FileNotFoundException($"The benchmarks read the real SILSO file, expected at {RepositoryPaths.RealSidcFile}.");
-        }
-
-        _file = File.ReadAllBytes(RepositoryPaths.RealSidcFile);
+        _file = SidcSnapshot.Bytes();
         _series = SidcParser.Parse(new MemoryStream(_file));
     }
 

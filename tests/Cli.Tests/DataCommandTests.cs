@@ -147,10 +147,9 @@ public class DataCommandTests : IDisposable
         Assert.Equal(2, Run(executable, "data", "--window", "x"));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Reports_the_documented_counts_of_the_real_file()
     {
-        TestData.SkipUnlessRealFileExists();
 
         CliResult result = await CliRunner.RunAsync("data", "--data", TestData.RealSidcFile, "--json");
 

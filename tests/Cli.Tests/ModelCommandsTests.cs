@@ -65,8 +65,8 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
 
         Assert.Equal(fixture.ModelDirectory, json.GetProperty("artifact").GetString());
         Assert.True(File.Exists(Path.Combine(fixture.ModelDirectory, "manifest.json")));
-        Assert.Contains("epoch    1", result.Error);
-        Assert.Contains("member  2 epoch    1", result.Error);
+        Assert.Contains("member  1  epoch    1", result.Error);
+        Assert.Contains("member  2  epoch    1", result.Error);
         Assert.Contains("validation RMSE", result.Error);
     }
 

@@ -105,8 +105,9 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
             .WithProvisionalFrom(monthStart.AddMonths(-1)).Build());
         string eisn = new EisnCsvBuilder().From(monthStart, today.Day).WriteTo(_temp.Path);
 
-        var first = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
-        var second = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn);
+        string pages = Path.Combine(_temp.Path, "pages");
+        var first = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn, "--page-dir", pages);
+        var second = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn, "--page-dir", pages);
         var models = await Run("models", "list", "--name", "sunspots");
 
         Assert.Equal(0, first.ExitCode);
@@ -121,6 +122,10 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal($"{today.AddDays(-1):yyyy-MM-dd}", forecast.GetProperty("lastObservation").GetProperty("date").GetString());
         Assert.Equal(today.Day == 1 ? "provisional" : "estimate", forecast.GetProperty("lastObservation").GetProperty("kind").GetString());
         Assert.InRange(forecast.GetProperty("forecasts")[0].GetProperty("value").GetDouble(), 0, 400);
+        Assert.Equal(JsonValueKind.Null, first.Json.GetProperty("latest").ValueKind);
+        Assert.Contains("<html", await File.ReadAllTextAsync(first.Json.GetProperty("page").GetString()!));
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(first.Json.GetProperty("chart").GetString()!));
+        Assert.Equal(pages, Path.GetDirectoryName(first.Json.GetProperty("page").GetString()));
 
         Assert.Equal(0, second.ExitCode);
         Assert.Equal("Unchanged", second.Json.GetProperty("ingest").GetProperty("outcome").GetString());
@@ -128,5 +133,30 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
         Assert.All(second.Json.GetProperty("steps").EnumerateArray(), s => Assert.Equal("skipped", s.GetProperty("outcome").GetString()));
         Assert.Equal(1, models.Json.GetProperty("champion").GetInt32());
         Assert.Single(models.Json.GetProperty("versions").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task With_data_too_old_for_tomorrow_the_pipeline_shows_the_latest_forecast_they_allow_dated_as_such()
+    {
+        // A daily file whose last day is 200 days ago and no estimate: nothing can be forecast from tomorrow.
+        DateOnly last = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-200);
+        var start = new DateOnly(1975, 1, 1);
+        string file = Path.Combine(_temp.Path, "old.csv");
+        await File.WriteAllTextAsync(file, new SidcCsvBuilder().StartingOn(start).WithDays(last.DayNumber - start.DayNumber + 1).Build());
+        string eisn = Path.Combine(_temp.Path, "no-estimate.csv");
+        string pages = Path.Combine(_temp.Path, "old-pages");
+
+        var run = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn, "--page-dir", pages);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(JsonValueKind.Null, run.Json.GetProperty("forecast").ValueKind);
+        Assert.Contains("200 days before today", run.Json.GetProperty("forecastProblem").GetString());
+        Assert.Equal($"{last.AddDays(1):yyyy-MM-dd}", run.Json.GetProperty("asOf").GetString());
+        JsonElement latest = run.Json.GetProperty("latest");
+        Assert.Equal($"{last:yyyy-MM-dd}", latest.GetProperty("lastObservation").GetProperty("date").GetString());
+        Assert.Equal($"{last.AddDays(2):yyyy-MM-dd}", latest.GetProperty("forecasts")[0].GetProperty("date").GetString());
+        Assert.Equal(30, latest.GetProperty("forecasts").GetArrayLength());
+        Assert.True(File.Exists(run.Json.GetProperty("page").GetString()));
+        Assert.Contains($"{last.AddDays(2):yyyy-MM-dd}", await File.ReadAllTextAsync(run.Json.GetProperty("chart").GetString()!));
     }
 }

@@ -15,7 +15,7 @@ using SunspotForecaster.Testing.Http;
 
 // The HTTP API under load: GET /api/forecast, POST /api/forecast and POST /api/classify, each
 // answered by the function classes behind the Kestrel stand-in the tests use, on a real Azurite,
-// with champions trained here with the default settings (on ../shared/data when present).
+// with champions trained here with the default settings (on the snapshot in data/).
 //
 //   dotnet run -c Release --project tests/LoadTest -- --clients 64 --requests 10000 [--data FILE] [--json]
 //

@@ -21,12 +21,8 @@ public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<
         await store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         if (!SidcSource.IsUrl(location))
         {
-            if (!File.Exists(location))
-            {
-                throw new FileNotFoundException($"There is no file '{location}'.", location);
-            }
-
-            byte[] content = await File.ReadAllBytesAsync(location, cancellationToken).ConfigureAwait(false);
+            // A path: the file, or the gzip snapshot, read as SidcSource reads it (a folder is named as such).
+            byte[] content = await SidcSource.ReadAsync(location, DownloadLimits.Sidc, cancellationToken).ConfigureAwait(false);
             return await store.SaveAsync(content, new SourceInfo(Path.GetFullPath(location)), cancellationToken).ConfigureAwait(false);
         }
 
@@ -82,5 +78,22 @@ public sealed class IngestService(RawDataStore store, HttpClient http, IOptions<
         }
 
         return await store.SaveAsync(file.Body, file.Source, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The offline default, for when SILSO cannot be reached: with no file stored yet, the embedded
+    /// snapshot (<see cref="SidcSnapshot"/>) is stored as a download would be; a stored file stays
+    /// (nothing SILSO served is older than the snapshot).
+    /// </summary>
+    public async Task<IngestResult> IngestSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (await store.GetLatestAsync(cancellationToken).ConfigureAwait(false) is { } latest)
+        {
+            LatestPointer current = latest.Pointer;
+            return new IngestResult(IngestOutcome.Unchanged, current.Sha256, 0, current.BlobName, "SILSO could not be reached; the stored file stays", current);
+        }
+
+        return await store.SaveAsync(SidcSnapshot.Bytes(), new SourceInfo(SidcSnapshot.Name), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,7 +19,18 @@ public sealed class LocalPipeline(IngestService ingest, EisnIngestService eisn, 
     public async Task<PipelineRun> RunAsync(string? source, string? eisnSource, IProgress<string>? log, IProgress<EpochProgress>? progress, CancellationToken cancellationToken)
     {
         log?.Report("Ingesting …");
-        IngestResult ingested = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
+        IngestResult ingested;
+        try
+        {
+            ingested = await ingest.IngestAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (string.IsNullOrWhiteSpace(source))
+        {
+            // Offline with the default source: the embedded snapshot (or the stored file) instead.
+            log?.Report($"  SILSO could not be reached ({e.Message}); using {SidcSnapshot.Name}, or the file storage already holds.");
+            ingested = await ingest.IngestSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         log?.Report($"  {ingested.Outcome}{(ingested.Reason is null ? "" : $": {ingested.Reason}")}");
         if (ingested.Outcome == IngestOutcome.Invalid)
         {

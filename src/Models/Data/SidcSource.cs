@@ -25,6 +25,11 @@ public static class SidcSource
         ArgumentNullException.ThrowIfNull(limits);
         if (!IsUrl(location))
         {
+            if (Directory.Exists(location))
+            {
+                throw new FileNotFoundException($"'{location}' is a folder; give the file itself (SN_d_tot_V2.0.csv, or the snapshot data/SN_d_tot_V2.0.csv.gz).", location);
+            }
+
             if (!File.Exists(location))
             {
                 throw new FileNotFoundException($"There is no file '{location}'.", location);
@@ -33,6 +38,27 @@ public static class SidcSource
             if (new FileInfo(location).Length > limits.MaxBytes)
             {
                 throw new ArgumentException($"'{location}' holds {new FileInfo(location).Length:N0} bytes; at most {limits.MaxBytes:N0} are read for this file.");
+            }
+
+            // A gzip file (the committed snapshot) is read as the file it holds, within the same limit.
+            if (location.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                await using FileStream compressed = File.OpenRead(location);
+                await using var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
+                using var content = new MemoryStream();
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await gzip.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (content.Length + read > limits.MaxBytes)
+                    {
+                        throw new ArgumentException($"'{location}' holds more than {limits.MaxBytes:N0} bytes uncompressed; at most that many are read for this file.");
+                    }
+
+                    content.Write(buffer, 0, read);
+                }
+
+                return content.ToArray();
             }
 
             return await File.ReadAllBytesAsync(location, cancellationToken).ConfigureAwait(false);

@@ -4,15 +4,14 @@ using SunspotForecaster.Testing;
 
 namespace SunspotForecaster.Models.Tests.Data;
 
-/// <summary>The facts of ../shared/data/README.md, checked on the real file when it is present.</summary>
+/// <summary>The facts data/README.md states, checked on the committed snapshot, and the snapshot the product embeds is that file.</summary>
 public class RealSidcFileTests
 {
-    [SkippableFact]
+    [Fact]
     public void The_real_file_has_the_documented_rows_dates_and_split_sizes()
     {
-        TestData.SkipUnlessRealFileExists();
 
-        SunspotSeries series = SidcParser.ParseFile(TestData.RealSidcFile);
+        SunspotSeries series = SidcSnapshot.Read().Series;
         SeriesSplit split = SeriesSplit.Create(series, new SplitOptions());
 
         Assert.Equal(76_002, series.Count);
@@ -26,5 +25,14 @@ public class RealSidcFileTests
         Assert.Equal(new DateRange(new DateOnly(1848, 12, 23), new DateOnly(1999, 12, 31)), whole.TrainingYears);
         Assert.Equal(55_160, whole.TrainingYears.Days);
         Assert.Equal(9_528, split.Test.Days);
+        Assert.Equal(SidcSnapshot.LastDay, series.LastDate);
+    }
+
+    [Fact]
+    public async Task The_embedded_snapshot_is_the_committed_file()
+    {
+        SidcFile committed = await SidcSource.LoadAsync(TestData.RealSidcFile);
+
+        Assert.Equal(committed.Sha256, SidcSnapshot.Read().Sha256);
     }
 }

@@ -46,10 +46,9 @@ public class ReplayTests(TrainedModelFixture fixture) : IClassFixture<TrainedMod
         Assert.Null(report.ByLead[9].Rmse);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task On_the_real_file_persistence_at_leads_1_7_and_27_equals_an_independent_computation_on_the_same_targets()
     {
-        TestData.SkipUnlessRealFileExists();
         SunspotSeries file = (await SidcSource.LoadAsync(TestData.RealSidcFile)).Series;
         DateOnly from = new(2024, 1, 1), to = new(2025, 12, 31);
 
