@@ -60,6 +60,11 @@ internal static class SunspotsCli
             return CommandOutput.Fail(output, error, json, ExitCodes.Failure,
                 $"The download failed: {e.Message.TrimEnd('.')}. Without internet access, pass a local copy with --source FILE (or --data FILE).");
         }
+        catch (System.Reflection.TargetInvocationException e) when (Innermost(e) is FormatException or ArgumentException)
+        {
+            // A setting the Azure SDK's client factory could not use (the options' check names most first).
+            return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, $"A storage setting is not valid: {Innermost(e).Message.TrimEnd('.')}. Check Storage__Blobs, Storage__Tables and Storage__Queues (a connection string; UseDevelopmentStorage=true for Azurite).");
+        }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)
         {
             return CommandOutput.Fail(output, error, json, ExitCodes.BadInput, e.Message);

@@ -36,6 +36,19 @@ public sealed class TrainedCliModelFixture : IDisposable
 public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<TrainedCliModelFixture>
 {
     [Fact]
+    public async Task A_folder_that_cannot_take_the_package_is_refused_before_any_training()
+    {
+        string file = Path.Combine(fixture.Temp, "a-file");
+        await File.WriteAllTextAsync(file, "not a folder");
+
+        CliResult result = await CliRunner.RunAsync([.. TrainedCliModelFixture.TinyTraining(fixture.DataFile), "--out", file]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a file", result.Error);
+        Assert.DoesNotContain("epoch", result.Error);
+    }
+
+    [Fact]
     public void Train_prints_the_contracts_json_and_progress_on_standard_error()
     {
         CliResult result = fixture.Training;

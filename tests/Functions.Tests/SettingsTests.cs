@@ -47,6 +47,8 @@ public class SettingsTests
     [InlineData("Serving:ChampionRefreshSeconds", "0", "ChampionRefreshSeconds")]
     [InlineData("Training:BudgetMinutes", "-5", "BudgetMinutes")]
     [InlineData("Ingest:SourceUrl", "not a url", "SourceUrl")]
+    [InlineData("Storage:Blobs", "nonsense", "Storage:Blobs")]
+    [InlineData("Storage:Tables", "DefaultEndpointsProtocol=https;AccountName=x", "Storage:Tables")]
     public void A_mistyped_setting_fails_at_start_naming_it(string key, string value, string named)
     {
         Dictionary<string, string?> settings = Sample();
@@ -58,6 +60,7 @@ public class SettingsTests
             _ = services.GetRequiredService<IOptions<ServingOptions>>().Value;
             _ = services.GetRequiredService<IOptions<RetrainJobOptions>>().Value;
             _ = services.GetRequiredService<IOptions<IngestOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         });
 
         Assert.Contains(named, failure.Message);

@@ -19,6 +19,7 @@ internal static class TrainCarsCommand
         command.SetAction((parsed, cancellationToken) =>
         {
             TextWriter log = parsed.InvocationConfiguration.Error;
+            PackageFiles.CheckWritable(parsed.GetRequiredValue(output).FullName);
             var options = defaults with { Seed = parsed.GetValue(seed) };
             var progress = new SynchronousProgress<EpochProgress>(epoch => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch.Epoch,3}  train loss {epoch.TrainLoss,8:0.00000}  validation loss {epoch.ValidationLoss,8:0.00000}  validation accuracy {epoch.ValidationMetric,7:P2}  {epoch.Seconds,5:0.0} s{(epoch.Improved ? "  *" : "")}")));

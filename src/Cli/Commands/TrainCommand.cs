@@ -49,6 +49,7 @@ internal static class TrainCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             TextWriter log = parsed.InvocationConfiguration.Error;
+            PackageFiles.CheckWritable(parsed.GetRequiredValue(output).FullName);
             string location = parsed.GetRequiredValue(data);
             log.WriteLine($"Reading {location} …");
             SidcFile file = await SidcSource.LoadAsync(location, cancellationToken: cancellationToken);
@@ -76,7 +77,7 @@ internal static class TrainCommand
 
             log.WriteLine($"Training {options.Cell.ToString().ToLowerInvariant()} (window {options.Window}, hidden {options.HiddenSize}) …");
             var progress = new SynchronousProgress<EpochProgress>(epoch => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"member {epoch.Member,2}  epoch {epoch.Epoch,4}  train loss {epoch.TrainLoss,9:0.00000}  validation loss {epoch.ValidationLoss,9:0.000}  validation RMSE {epoch.ValidationMetric,7:0.000}  {epoch.Seconds,5:0.0} s{(epoch.Improved ? "  *" : "")}")));
+                $"member {epoch.Member,2}  epoch {epoch.Epoch,4}  train loss {epoch.TrainLoss,9:0.000}  validation loss {epoch.ValidationLoss,9:0.000}  validation RMSE {epoch.ValidationMetric,7:0.000}  {epoch.Seconds,5:0.0} s{(epoch.Improved ? "  *" : "")}")));
             TrainedForecaster trained = ForecasterTrainer.Train(file.Series, options, progress, cancellationToken);
             using (trained.Model)
             {

@@ -58,6 +58,29 @@ public static class StorageServiceCollectionExtensions
                 .Where(s => configuration.GetSection(s.Item1) is var section && section.Value is null && section[s.Item2] is null)
                 .Select(s => $"{s.Item1} is not set: give it a connection string (UseDevelopmentStorage=true for Azurite) or {s.Item1}:{s.Item2} with {s.Item1}:credential=managedidentity.")
                 .ToList();
+
+            // A connection string the SDK cannot read fails here, naming the setting, rather than
+            // later as the client factory's TargetInvocationException.
+            foreach ((string section, Func<string, object> client) in new (string, Func<string, object>)[]
+            {
+                (Blobs, value => new Azure.Storage.Blobs.BlobServiceClient(value)),
+                (Tables, value => new Azure.Data.Tables.TableServiceClient(value)),
+                (Queues, value => new Azure.Storage.Queues.QueueServiceClient(value)),
+            })
+            {
+                if (configuration.GetSection(section).Value is { } value)
+                {
+                    try
+                    {
+                        _ = client(value);
+                    }
+                    catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+                    {
+                        missing.Add($"{section} is not a connection string the Azure SDK can read ({e.Message}); give one (UseDevelopmentStorage=true for Azurite) or {section}:serviceUri with {section}:credential=managedidentity.");
+                    }
+                }
+            }
+
             return missing.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(missing);
         }
     }

@@ -57,8 +57,13 @@ public static class ForecastEvaluator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
+        if (end < start)
+        {
+            throw new ArgumentException($"The test range ends ({end:yyyy-MM-dd}) before it starts ({start:yyyy-MM-dd}); give the start before the end.");
+        }
+
         var range = new DateRange(start, end);
-        if (end < start || !series.Contains(start) || !series.Contains(end))
+        if (!series.Contains(start) || !series.Contains(end))
         {
             throw new ArgumentException($"The test range {range} must lie within the data ({series.FirstDate:yyyy-MM-dd}..{series.LastDate:yyyy-MM-dd}).");
         }

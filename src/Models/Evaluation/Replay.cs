@@ -21,7 +21,12 @@ public static class Replay
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        if (to < from || from < file.FirstDate.AddDays(model.Window) || to > file.LastDate)
+        if (to < from)
+        {
+            throw new ArgumentException($"The replay range ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}); give --from before --to.");
+        }
+
+        if (from < file.FirstDate.AddDays(model.Window) || to > file.LastDate)
         {
             throw new ArgumentException($"The replay range {from:yyyy-MM-dd}..{to:yyyy-MM-dd} must lie within the data ({file.FirstDate.AddDays(model.Window):yyyy-MM-dd}..{file.LastDate:yyyy-MM-dd}).");
         }

@@ -27,6 +27,30 @@ public sealed record PackageFiles(byte[] Manifest, byte[] Weights)
         return new PackageFiles(File.ReadAllBytes(manifest), File.ReadAllBytes(weights));
     }
 
+    /// <summary>Fails now rather than after a training when no package can be written to <paramref name="directory"/>: it is a file, or its parent cannot be created or written.</summary>
+    /// <exception cref="ArgumentException">The folder cannot take a package; the message says why.</exception>
+    public static void CheckWritable(string directory)
+    {
+        string target = Path.GetFullPath(directory);
+        if (File.Exists(target))
+        {
+            throw new ArgumentException($"'{directory}' is a file; give the folder to save the package in (it is created or replaced).");
+        }
+
+        string parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{directory}' cannot hold a model package.");
+        try
+        {
+            Directory.CreateDirectory(parent);
+            string probe = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.probe");
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"A package cannot be written to '{directory}': {e.Message}", e);
+        }
+    }
+
     /// <summary>
     /// Writes the package into <paramref name="directory"/>, replacing a package there: into a
     /// temporary sibling folder first, moved into place whole, so a reader never sees half a package.

@@ -44,7 +44,10 @@ public static class ForecasterTrainer
         using (IDisposable? threads = engine == TrainingEngine.TorchSharp ? TorchThreads.Use(options.Threads) : null)
         using (TrainingSamples? samples = engine == TrainingEngine.TorchSharp ? new TrainingSamples(data) : null)
         {
-            IProgress<EpochProgress>? serialised = progress is null ? null : new SerialisedProgress(progress);
+            // The loop's train loss is in scaled units; reported in sunspot numbers squared, the
+            // validation loss's units, so that the two can be compared.
+            double variance = (double)data.Scaler.StandardDeviation * data.Scaler.StandardDeviation;
+            IProgress<EpochProgress>? serialised = progress is null ? null : new SerialisedProgress(progress, variance);
             RunMembers(seeds.Length, options.MemberConcurrency, cancellationToken, (member, token) =>
             {
                 TimeSpan? remaining = options.Budget - clock.Elapsed;
@@ -139,7 +142,7 @@ public static class ForecasterTrainer
     }
 
     /// <summary>Reports from one member at a time: members training at once share the caller's progress.</summary>
-    private sealed class SerialisedProgress(IProgress<EpochProgress> inner) : IProgress<EpochProgress>
+    private sealed class SerialisedProgress(IProgress<EpochProgress> inner, double trainLossScale) : IProgress<EpochProgress>
     {
         private readonly Lock _gate = new();
 
@@ -147,7 +150,7 @@ public static class ForecasterTrainer
         {
             lock (_gate)
             {
-                inner.Report(value);
+                inner.Report(value with { TrainLoss = value.TrainLoss * trainLossScale });
             }
         }
     }

@@ -33,6 +33,19 @@ public class ReplayTests(TrainedModelFixture fixture) : IClassFixture<TrainedMod
     }
 
     [Fact]
+    public void A_reversed_range_is_named_as_reversed_not_as_outside_the_data()
+    {
+        SunspotSeries series = fixture.Series;
+
+        var replay = Assert.Throws<ArgumentException>(() => Replay.Run(Model, Summary, series, series.LastDate, series.LastDate.AddDays(-9), windowDays: 90, demotionMinCount: 60));
+        var score = Assert.Throws<ArgumentException>(() => ForecastEvaluator.Score(Model, series, series.LastDate, series.LastDate.AddDays(-9), leads: null));
+
+        Assert.Contains("before it starts", replay.Message);
+        Assert.Contains("--from before --to", replay.Message);
+        Assert.Contains("before it starts", score.Message);
+    }
+
+    [Fact]
     public void Days_whose_targets_lie_beyond_the_file_are_not_scored()
     {
         SunspotSeries series = fixture.Series;
