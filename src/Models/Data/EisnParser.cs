@@ -161,6 +161,7 @@ public static class EisnParser
         double value = Number(field, lineNumber, name);
         return value == -1 ? float.NaN
             : value < 0 ? throw Error(lineNumber, $"field {name} is {value.ToString(CultureInfo.InvariantCulture)}; the only negative value allowed is -1 (missing).")
+            : value > SidcParser.MaxDailyValue ? throw Error(lineNumber, SidcParser.TooLarge(name, value))
             : (float)value;
     }
 

@@ -223,7 +223,14 @@ public static class SidcParser
         return value;
     }
 
-    // -1 marks a missing value (kept as NaN); any other negative number is an error.
+    /// <summary>
+    /// The largest daily sunspot number (and standard deviation) a file may hold: about twice the
+    /// highest daily value on record (528). A larger one is a corrupted file, not a stormy Sun, and
+    /// would be stored, trained on and served.
+    /// </summary>
+    public const double MaxDailyValue = 1000;
+
+    // -1 marks a missing value (kept as NaN); any other negative number, or one no day comes near, is an error.
     private static float ParseMissingOrNonNegative(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         double value = ParseNumber(field, lineNumber, name);
@@ -237,8 +244,17 @@ public static class SidcParser
             throw new SidcFormatException(lineNumber, $"field {name} is {value.ToString(CultureInfo.InvariantCulture)}; the only negative value allowed is -1 (missing).");
         }
 
+        if (value > MaxDailyValue)
+        {
+            throw new SidcFormatException(lineNumber, TooLarge(name, value));
+        }
+
         return (float)value;
     }
+
+    /// <summary>The reason a value above <see cref="MaxDailyValue"/> is refused.</summary>
+    internal static string TooLarge(string name, double value) =>
+        $"field {name} is {value.ToString(CultureInfo.InvariantCulture)}; no day comes near that (the highest daily number on record is 528; at most {MaxDailyValue.ToString(CultureInfo.InvariantCulture)} is accepted).";
 
     private static string Printable(ReadOnlySpan<byte> text)
     {

@@ -203,7 +203,8 @@ public class SidcParserPropertyTests(ITestOutputHelper output)
                 || !float.TryParse(f[4], NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
                 || !float.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out float deviation)
                 || !int.TryParse(f[6], NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out int count)
-                || f[7].Trim() is not ("0" or "1"))
+                || f[7].Trim() is not ("0" or "1")
+                || value > SidcParser.MaxDailyValue || deviation > SidcParser.MaxDailyValue)
             {
                 return null;
             }

@@ -143,6 +143,23 @@ public class SidcParserTests
         Assert.Contains("2023-02-30 is not a calendar date", error.Reason);
     }
 
+    [Theory]
+    [InlineData("99999999", "5 (sunspot number)")]
+    [InlineData("1000.5", "5 (sunspot number)")]
+    public void Rejects_a_value_no_day_comes_near(string value, string field)
+    {
+        string[] lines = Lines();
+        string[] parts = lines[7].Split(';');
+        parts[4] = value;
+        lines[7] = string.Join(';', parts);
+
+        SidcFormatException error = Rejects(Join(lines));
+
+        Assert.Equal(8, error.LineNumber);
+        Assert.Contains($"field {field} is {value}", error.Reason);
+        Assert.Contains("on record is 528", error.Reason);
+    }
+
     [Fact]
     public void Rejects_a_duplicated_date()
     {
