@@ -19,9 +19,10 @@ public class ReplayTests(TrainedModelFixture fixture) : IClassFixture<TrainedMod
     {
         // One unit more every day: persistence misses lead L by L, the 27-day mean (13 units below
         // the last day) by L + 13.
-        SunspotSeries ramp = SidcParser.Parse(new MemoryStream(new SidcCsvBuilder().StartingOn(new DateOnly(2000, 1, 1)).WithDays(1200).WithValues(i => 10 + i).BuildBytes()));
+        // (900 days: the ramp stays below the readers' 1,000.)
+        SunspotSeries ramp = SidcParser.Parse(new MemoryStream(new SidcCsvBuilder().StartingOn(new DateOnly(2000, 1, 1)).WithDays(900).WithValues(i => 10 + i).BuildBytes()));
 
-        ReplayReport report = Replay.Run(Model, Summary, ramp, new DateOnly(2002, 1, 1), new DateOnly(2002, 12, 31), windowDays: 90, demotionMinCount: 60);
+        ReplayReport report = Replay.Run(Model, Summary, ramp, new DateOnly(2001, 1, 1), new DateOnly(2001, 12, 31), windowDays: 90, demotionMinCount: 60);
 
         Assert.Equal(365, report.Days);
         foreach (ReplayLead lead in report.ByLead)
