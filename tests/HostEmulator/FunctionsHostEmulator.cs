@@ -286,6 +286,27 @@ internal sealed partial class FunctionsHostEmulator : IAsyncDisposable
         }
 
         Functions = functions;
+
+        // The worker reports its HttpUri before its ASP.NET Core server listens; the host's proxy
+        // retries a refused connection, so the emulator waits until the port accepts one.
+        await WhileWorkerRunsAsync(WorkerListensAsync(startTimeout.Token), "the worker's HTTP server to listen", startTimeout.Token);
+    }
+
+    private async Task WorkerListensAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(WorkerHttpUri.Host, WorkerHttpUri.Port, cancellationToken);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Waits for <paramref name="task"/>, failing with the worker's output when the worker exits first or time runs out.</summary>
