@@ -13,8 +13,6 @@ public static class Replay
 {
     public const string Note = "On each day the file's values through that day stand in for the daily estimate (EISN); every target is scored with the file's value.";
 
-    // Enough days before an issue day for the model's window, the rotation mean and a gap to roll through.
-    private static readonly int HistoryDays = ForecastModel.MaxGapLookback + ForecastModel.RotationDays + 100;
 
     /// <exception cref="ArgumentException">The range lies outside the data.</exception>
     public static ReplayReport Run(ForecastModel model, ModelSummary summary, SunspotSeries file, DateOnly from, DateOnly to, int windowDays, int demotionMinCount)
@@ -26,11 +24,13 @@ public static class Replay
             throw new ArgumentException($"The replay range {from:yyyy-MM-dd}..{to:yyyy-MM-dd} must lie within the data ({file.FirstDate.AddDays(model.Window):yyyy-MM-dd}..{file.LastDate:yyyy-MM-dd}).");
         }
 
+        // Enough days before an issue day for the days the model reads, the rotation mean and a gap to roll through.
+        int historyDays = ForecastModel.MaxGapLookback + Math.Max(model.HistoryDays, ForecastModel.RotationDays) + 100;
         var scored = new List<(DateOnly Target, ScoredForecast Forecast)>();
         var demotions = new List<ReplayDemotion>();
         for (DateOnly day = from; day <= to; day = day.AddDays(1))
         {
-            ObservedSeries known = ObservedSeries.Combine(Through(file, day), null, 1, day);
+            ObservedSeries known = ObservedSeries.Combine(Through(file, day, historyDays), null, 1, day);
             if (SunspotForecast.LastObservationOf(known) is not { } last)
             {
                 continue;
@@ -73,10 +73,10 @@ public static class Replay
     }
 
     /// <summary>The days of <paramref name="file"/> up to <paramref name="day"/>, from as far back as a forecast needs.</summary>
-    private static SunspotSeries Through(SunspotSeries file, DateOnly day)
+    private static SunspotSeries Through(SunspotSeries file, DateOnly day, int historyDays)
     {
         int end = file.IndexOf(day);
-        int start = Math.Max(0, end + 1 - HistoryDays);
+        int start = Math.Max(0, end + 1 - historyDays);
         return new SunspotSeries(file.DateAt(start), file.Values[start..(end + 1)].ToArray(), file.StandardDeviations[start..(end + 1)].ToArray(),
             file.ObservationCounts[start..(end + 1)].ToArray(), file.Provisional[start..(end + 1)].ToArray());
     }
