@@ -6,8 +6,9 @@ namespace SunspotForecaster.Models.Evaluation;
 /// <summary>
 /// The service's daily loop over past days, in seconds: on each day d of a range it knows the file's
 /// values through d only (they stand in for the daily estimate), issues the forecasts for d+1..d+30
-/// with the code the service uses, scores each target the file holds, and applies the demotion
-/// rule to what was scored by then over the rolling window.
+/// with the code the service uses, scores each target the file holds (beside the baselines and the
+/// model's linear forecast of the same lead), and applies the demotion rule to what was scored by
+/// then over the rolling window.
 /// </summary>
 public static class Replay
 {
@@ -27,6 +28,7 @@ public static class Replay
         // Enough days before an issue day for the days the model reads, the rotation mean and a gap to roll through.
         int historyDays = ForecastModel.MaxGapLookback + Math.Max(model.HistoryDays, ForecastModel.RotationDays) + 100;
         var scored = new List<(DateOnly Target, ScoredForecast Forecast)>();
+        var linearScored = new List<(int Lead, float Value, float Observed)>();
         var demotions = new List<ReplayDemotion>();
         for (DateOnly day = from; day <= to; day = day.AddDays(1))
         {
@@ -38,11 +40,16 @@ public static class Replay
 
             SunspotForecast forecast = SunspotForecast.FromObservations(model, summary, known, new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ForecastModel.MaxDays);
             float rotation = SunspotForecast.RotationMeanOf(known);
+            float[]? linearHistory = model.Linear is { } linear ? model.HistoryEndingAt(known.Values, known.IndexOf(last.Date), Math.Max(linear.Days, model.Window)) : null;
             foreach (ForecastDay target in forecast.Forecasts)
             {
                 if (target.Date <= file.LastDate && file.Values[file.IndexOf(target.Date)] is float observed && float.IsFinite(observed))
                 {
                     scored.Add((target.Date, new ScoredForecast(day, target.Lead, summary.Version ?? 1, target.Value, target.Lower, target.Upper, last.Value, rotation, observed)));
+                    if (linearHistory is not null)
+                    {
+                        linearScored.Add((target.Lead, MathF.Max(0, model.Linear!.Predict(linearHistory, target.Lead)), observed));
+                    }
                 }
             }
 
@@ -67,7 +74,8 @@ public static class Replay
                 Rmse(at, s => s.Value),
                 Rmse(at, s => s.Persistence),
                 Rmse(at, s => s.RotationMean),
-                withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length);
+                withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length,
+                LinearRmse(linearScored, lead));
         })];
         return new ReplayReport(from, to, to.DayNumber - from.DayNumber + 1, Note, byLead, demotions);
     }
@@ -82,4 +90,10 @@ public static class Replay
     }
 
     private static double? Rmse(ScoredForecast[] rows, Func<ScoredForecast, float> forecast) => rows.Length == 0 ? null : LiveSkill.Rmse(rows, forecast);
+
+    private static double? LinearRmse(List<(int Lead, float Value, float Observed)> rows, int lead)
+    {
+        double[] squared = [.. rows.Where(r => r.Lead == lead).Select(r => (double)(r.Observed - r.Value) * (r.Observed - r.Value))];
+        return squared.Length == 0 ? null : Math.Sqrt(squared.Average());
+    }
 }
