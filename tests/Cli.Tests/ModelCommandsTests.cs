@@ -117,7 +117,7 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Evaluate_with_leads_scores_each_lead_beside_both_baselines()
+    public async Task Evaluate_with_leads_scores_each_lead_beside_both_baselines_and_the_linear_model()
     {
         CliResult result = await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "60", "--json");
 
@@ -129,13 +129,21 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.Equal(730 - 8 - 59, byLead[59].GetProperty("n").GetInt32());
         foreach (JsonElement lead in byLead)
         {
-            foreach (string field in new[] { "rmse", "mae", "coverage", "persistenceRmse", "rotationMeanRmse" })
+            foreach (string field in new[] { "rmse", "mae", "coverage", "persistenceRmse", "rotationMeanRmse", "linearRmse", "servedRmse" })
             {
                 Assert.True(double.IsFinite(lead.GetProperty(field).GetDouble()), $"{field} at lead {lead.GetProperty("lead")}");
             }
 
-            Assert.Contains(lead.GetProperty("method").GetString(), new[] { "model", "persistence", "rotationMean" });
+            string method = lead.GetProperty("method").GetString()!;
+            Assert.Contains(method, new[] { "model", "persistence", "rotationMean", "linear" });
+            string served = method switch { "model" => "rmse", "persistence" => "persistenceRmse", "rotationMean" => "rotationMeanRmse", _ => "linearRmse" };
+            Assert.Equal(lead.GetProperty(served).GetDouble(), lead.GetProperty("servedRmse").GetDouble(), 9);
         }
+
+        // The human output prints the linear model's RMSE beside the baselines'.
+        CliResult text = await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "3");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("linear  served RMSE", text.Output);
 
         Assert.Equal(result.Json().GetProperty("rmse").GetDouble(), byLead[0].GetProperty("rmse").GetDouble(), 6);
         Assert.Equal(2, (await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "61")).ExitCode);

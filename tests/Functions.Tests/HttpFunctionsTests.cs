@@ -91,7 +91,8 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
     [Fact]
     public async Task Post_forecast_answers_from_the_callers_history()
     {
-        float[] history = Enumerable.Range(0, 80).Select(i => 100f + i % 7).ToArray();
+        // Enough days for the network's window and for a lead served by the linear model (up to 180 days).
+        float[] history = Enumerable.Range(0, 200).Select(i => 100f + i % 7).ToArray();
 
         ApiAnswer answer = await Client.PostAnswerAsync("api/forecast", JsonSerializer.Serialize(new { history, days = 2, lastDate = "2003-12-29" }));
 
@@ -105,18 +106,21 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData("""{"history":[1,2,3],"days":1}""", "application/json", 400, "history", "needs the last 60")]
+    [InlineData("""{"history":[1,2,3],"days":1}""", "application/json", 400, "history", "daily values; 3 were given")]
     [InlineData("""{"history":[1,2,3],"days":1}""", "text/plain", 415, "Content-Type", "application/json")]
     [InlineData("""{"history":[1,2,3],"days":40}""", "application/json", 400, "days", "40 is not from 1 to 30")]
     [InlineData("""{"history":"many","days":1}""", "application/json", 400, "history", "expected a list of numbers")]
     [InlineData("""{"days":1}""", "application/json", 400, "history", "oldest first")]
     [InlineData("not json", "application/json", 400, "body", "not valid JSON")]
     [InlineData("", "application/json", 400, "body", "empty")]
-    [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,-3],"days":1}""", "application/json", 400, "history", "not negative")]
     [InlineData("""{"history":[1],"days":1,"lastDate":"March"}""", "application/json", 400, "lastDate", "YYYY-MM-DD")]
     [InlineData("""{"history":[5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5],"days":1,"lastDate":"9999-12-31"}""", "application/json", 400, "lastDate", "9999-12-31 lies after today")]
     public async Task Post_forecast_refuses_bad_input_with_problem_details(string body, string contentType, int status, string field, string detail) =>
         AssertProblem(await Client.PostAnswerAsync("api/forecast", body, contentType), status, field, detail);
+
+    [Fact]
+    public async Task Post_forecast_refuses_a_negative_value_among_the_days_the_model_reads() =>
+        AssertProblem(await Client.PostAnswerAsync("api/forecast", JsonSerializer.Serialize(new { history = Enumerable.Repeat(5f, 199).Append(-3f).ToArray(), days = 1 })), 400, "history", "not negative");
 
     [Fact]
     public async Task Bodies_and_histories_over_the_limits_are_413()

@@ -18,7 +18,7 @@ internal static class EvaluateCommand
         Option<DateOnly?> testEnd = CommonOptions.Date("--test-end", "Last test day (default: the last day of the data).");
         Option<int?> leads = new("--leads")
         {
-            Description = $"Also score leads 1..N (up to {ForecastModel.MaxLead}) beside persistence and the 27-day mean: 'byLead'.",
+            Description = $"Also score leads 1..N (up to {ForecastModel.MaxLead}) beside persistence, the 27-day mean and the linear model: 'byLead'.",
             HelpName = "N",
             CustomParser = result =>
             {
@@ -59,11 +59,11 @@ internal static class EvaluateCommand
             return;
         }
 
-        writer.WriteLine("  lead       n    RMSE  persistence  27-day mean  coverage  served by");
+        writer.WriteLine("  lead       n    RMSE  persistence  27-day mean   linear  served RMSE  coverage  served by");
         foreach (LeadScore lead in r.ByLead)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {lead.Lead,4}  {lead.N,6:N0}  {lead.Rmse,6:0.000}  {lead.PersistenceRmse,11:0.000}  {lead.RotationMeanRmse,11:0.000}  {lead.Coverage,8:P1}  {lead.Method}"));
+                $"  {lead.Lead,4}  {lead.N,6:N0}  {lead.Rmse,6:0.000}  {lead.PersistenceRmse,11:0.000}  {lead.RotationMeanRmse,11:0.000}  {(lead.LinearRmse is double linear ? linear.ToString("0.000", CultureInfo.InvariantCulture) : "-"),7}  {lead.ServedRmse,11:0.000}  {lead.Coverage,8:P1}  {lead.Method}"));
         }
     }
 

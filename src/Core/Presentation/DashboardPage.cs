@@ -231,6 +231,7 @@ public static class DashboardPage
     {
         ForecastMethod.Model => "model",
         ForecastMethod.Persistence => "persistence",
+        ForecastMethod.Linear => "linear model",
         _ => "27-day mean",
     };
 

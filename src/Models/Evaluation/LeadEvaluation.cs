@@ -1,16 +1,25 @@
 using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Series;
 
 namespace SunspotForecaster.Models.Evaluation;
 
 /// <summary>
 /// Forecasts 1..N days ahead from every window of a range, scored on the days of the same range:
-/// the network rolled forward, persistence (the window's last value) and the rotation mean (the
-/// mean of the 27 days before the target of the window), each on the very same target days.
+/// the network rolled forward, persistence (the window's last value), the rotation mean (the
+/// mean of the 27 days before the target of the window) and the model's direct linear forecast of
+/// each lead, each on the very same target days.
 /// </summary>
 public static class LeadEvaluation
 {
-    /// <summary>The pairs per lead 1..<paramref name="maxLead"/>; a target must lie inside the range (up to its last window's target) and have an observation.</summary>
+    /// <summary>
+    /// The pairs per lead 1..<paramref name="maxLead"/>; a target must lie inside the range (up to
+    /// its last window's target) and have an observation. The linear forecast reads the days before
+    /// the window's end, which may lie before the range (they are inputs, not targets); where they
+    /// lack an observation they are filled as a served forecast fills them
+    /// (<see cref="ForecastModel.HistoryEndingAt"/>), and a window whose days cannot be filled is
+    /// left out for every method, so that all are scored on the same days.
+    /// </summary>
     public static LeadPairs[] Pairs(ForecastModel model, WindowSet windows, int maxLead)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -19,7 +28,7 @@ public static class LeadEvaluation
         var leads = new LeadPairs[maxLead];
         for (int lead = 1; lead <= maxLead; lead++)
         {
-            leads[lead - 1] = new LeadPairs(lead, new(windows.Count), new(windows.Count), new(windows.Count));
+            leads[lead - 1] = new LeadPairs(lead, new(windows.Count), new(windows.Count), new(windows.Count), new(model.Linear is null ? 0 : windows.Count));
         }
 
         if (windows.Count == 0)
@@ -30,9 +39,40 @@ public static class LeadEvaluation
         float[][] paths = model.PredictPaths(windows.Inputs, windows.Count, maxLead);
         ReadOnlySpan<float> values = windows.Series.Values;
         int rangeEnd = windows.TargetIndex(windows.Count - 1);
+        LinearForecaster? linear = model.Linear;
+        int linearLeads = linear is null ? 0 : Math.Min(linear.MaxLead, maxLead);
+        int linearDays = linear is null ? 0 : Math.Max(linear.Days, model.Window);
+        int[] missing = MissingBefore(values);
+        var linearForecasts = new float[linearLeads];
         for (int i = 0; i < windows.Count; i++)
         {
             int issue = windows.TargetIndex(i) - 1;
+            if (linear is not null)
+            {
+                int from = issue - linearDays + 1;
+                ReadOnlySpan<float> history;
+                if (from >= 0 && missing[issue + 1] == missing[from])
+                {
+                    history = values[from..(issue + 1)];
+                }
+                else
+                {
+                    try
+                    {
+                        history = model.HistoryEndingAt(values, issue, linearDays);
+                    }
+                    catch (ArgumentException)
+                    {
+                        continue;
+                    }
+                }
+
+                for (int lead = 1; lead <= linearLeads; lead++)
+                {
+                    linearForecasts[lead - 1] = MathF.Max(0, linear.Leads[lead - 1].Predict(history));
+                }
+            }
+
             float last = values[issue];
             float rotation = ForecastModel.RotationMean(values[Math.Max(0, issue - ForecastModel.RotationDays + 1)..(issue + 1)]);
             for (int lead = 1; lead <= maxLead; lead++)
@@ -53,24 +93,49 @@ public static class LeadEvaluation
                 pairs.Model.Add((MathF.Max(0, paths[lead - 1][i]), actual));
                 pairs.Persistence.Add((last, actual));
                 pairs.RotationMean.Add((rotation, actual));
+                if (lead <= linearLeads)
+                {
+                    pairs.Linear.Add((linearForecasts[lead - 1], actual));
+                }
             }
         }
 
         return leads;
     }
 
-    /// <summary>Per lead, the method with the lowest RMSE on <paramref name="leads"/> (the validation years'); the network where there is a tie.</summary>
+    // missing[i]: the days without an observation before index i.
+    private static int[] MissingBefore(ReadOnlySpan<float> values)
+    {
+        var missing = new int[values.Length + 1];
+        for (int i = 0; i < values.Length; i++)
+        {
+            missing[i + 1] = missing[i] + (float.IsFinite(values[i]) ? 0 : 1);
+        }
+
+        return missing;
+    }
+
+    /// <summary>
+    /// Per lead, the method with the lowest RMSE on <paramref name="leads"/> (the validation years'):
+    /// the network, persistence, the rotation mean or the linear model (only where it has pairs).
+    /// Ties go to the first in that order.
+    /// </summary>
     public static ForecastMethod[] ChooseMethods(IReadOnlyList<LeadPairs> leads)
     {
         ArgumentNullException.ThrowIfNull(leads);
         return leads.Select(pairs =>
         {
-            double model = LeadPairs.Rmse(pairs.Model) ?? double.PositiveInfinity;
-            double persistence = LeadPairs.Rmse(pairs.Persistence) ?? double.PositiveInfinity;
-            double rotation = LeadPairs.Rmse(pairs.RotationMean) ?? double.PositiveInfinity;
-            return persistence < model && persistence <= rotation ? ForecastMethod.Persistence
-                : rotation < model && rotation < persistence ? ForecastMethod.RotationMean
-                : ForecastMethod.Model;
+            ForecastMethod best = ForecastMethod.Model;
+            double bestRmse = LeadPairs.Rmse(pairs.Model) ?? double.PositiveInfinity;
+            foreach (ForecastMethod method in (ReadOnlySpan<ForecastMethod>)[ForecastMethod.Persistence, ForecastMethod.RotationMean, ForecastMethod.Linear])
+            {
+                if (LeadPairs.Rmse(pairs.Of(method)) is double rmse && rmse < bestRmse)
+                {
+                    (best, bestRmse) = (method, rmse);
+                }
+            }
+
+            return best;
         }).ToArray();
     }
 
@@ -95,6 +160,7 @@ public static class LeadEvaluation
                 LeadPairs.Mae(pairs.Model),
                 LeadPairs.Rmse(pairs.Persistence),
                 LeadPairs.Rmse(pairs.RotationMean),
+                LeadPairs.Rmse(pairs.Linear),
                 method,
                 LeadPairs.Rmse(served),
                 served.Count == 0 ? null : (double)covered / served.Count);

@@ -3,15 +3,16 @@ using SunspotForecaster.Models.Forecasting;
 namespace SunspotForecaster.Models.Evaluation;
 
 /// <summary>
-/// The (forecast, actual) pairs at one lead, for the network and for both baselines, on the very
-/// same target days.
+/// The (forecast, actual) pairs at one lead, for the network, both baselines and the linear model,
+/// on the very same target days (<see cref="Linear"/> is empty for a model without a linear forecast).
 /// </summary>
-public sealed record LeadPairs(int Lead, List<(float Forecast, float Actual)> Model, List<(float Forecast, float Actual)> Persistence, List<(float Forecast, float Actual)> RotationMean)
+public sealed record LeadPairs(int Lead, List<(float Forecast, float Actual)> Model, List<(float Forecast, float Actual)> Persistence, List<(float Forecast, float Actual)> RotationMean, List<(float Forecast, float Actual)> Linear)
 {
     public List<(float Forecast, float Actual)> Of(ForecastMethod method) => method switch
     {
         ForecastMethod.Persistence => Persistence,
         ForecastMethod.RotationMean => RotationMean,
+        ForecastMethod.Linear => Linear,
         _ => Model,
     };
 

@@ -6,15 +6,14 @@ namespace SunspotForecaster.Models.Evaluation;
 /// <summary>
 /// The service's daily loop over past days, in seconds: on each day d of a range it knows the file's
 /// values through d only (they stand in for the daily estimate), issues the forecasts for d+1..d+30
-/// with the code the service uses, scores each target the file holds, and applies the demotion
-/// rule to what was scored by then over the rolling window.
+/// with the code the service uses, scores each target the file holds (beside the baselines and the
+/// model's linear forecast of the same lead), and applies the demotion rule to what was scored by
+/// then over the rolling window.
 /// </summary>
 public static class Replay
 {
     public const string Note = "On each day the file's values through that day stand in for the daily estimate (EISN); every target is scored with the file's value.";
 
-    // Enough days before an issue day for the model's window, the rotation mean and a gap to roll through.
-    private static readonly int HistoryDays = ForecastModel.MaxGapLookback + ForecastModel.RotationDays + 100;
 
     /// <exception cref="ArgumentException">The range lies outside the data.</exception>
     public static ReplayReport Run(ForecastModel model, ModelSummary summary, SunspotSeries file, DateOnly from, DateOnly to, int windowDays, int demotionMinCount)
@@ -31,11 +30,14 @@ public static class Replay
             throw new ArgumentException($"The replay range {from:yyyy-MM-dd}..{to:yyyy-MM-dd} must lie within the data ({file.FirstDate.AddDays(model.Window):yyyy-MM-dd}..{file.LastDate:yyyy-MM-dd}).");
         }
 
+        // Enough days before an issue day for the days the model reads, the rotation mean and a gap to roll through.
+        int historyDays = ForecastModel.MaxGapLookback + Math.Max(model.HistoryDays, ForecastModel.RotationDays) + 100;
         var scored = new List<(DateOnly Target, ScoredForecast Forecast)>();
+        var linearScored = new List<(int Lead, float Value, float Observed)>();
         var demotions = new List<ReplayDemotion>();
         for (DateOnly day = from; day <= to; day = day.AddDays(1))
         {
-            ObservedSeries known = ObservedSeries.Combine(Through(file, day), null, 1, day);
+            ObservedSeries known = ObservedSeries.Combine(Through(file, day, historyDays), null, 1, day);
             if (SunspotForecast.LastObservationOf(known) is not { } last)
             {
                 continue;
@@ -43,11 +45,16 @@ public static class Replay
 
             SunspotForecast forecast = SunspotForecast.FromObservations(model, summary, known, new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ForecastModel.MaxDays);
             float rotation = SunspotForecast.RotationMeanOf(known);
+            float[]? linearHistory = model.Linear is { } linear ? model.HistoryEndingAt(known.Values, known.IndexOf(last.Date), Math.Max(linear.Days, model.Window)) : null;
             foreach (ForecastDay target in forecast.Forecasts)
             {
                 if (target.Date <= file.LastDate && file.Values[file.IndexOf(target.Date)] is float observed && float.IsFinite(observed))
                 {
                     scored.Add((target.Date, new ScoredForecast(day, target.Lead, summary.Version ?? 1, target.Value, target.Lower, target.Upper, last.Value, rotation, observed)));
+                    if (linearHistory is not null)
+                    {
+                        linearScored.Add((target.Lead, MathF.Max(0, model.Linear!.Predict(linearHistory, target.Lead)), observed));
+                    }
                 }
             }
 
@@ -72,19 +79,26 @@ public static class Replay
                 Rmse(at, s => s.Value),
                 Rmse(at, s => s.Persistence),
                 Rmse(at, s => s.RotationMean),
-                withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length);
+                withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length,
+                LinearRmse(linearScored, lead));
         })];
         return new ReplayReport(from, to, to.DayNumber - from.DayNumber + 1, Note, byLead, demotions);
     }
 
     /// <summary>The days of <paramref name="file"/> up to <paramref name="day"/>, from as far back as a forecast needs.</summary>
-    private static SunspotSeries Through(SunspotSeries file, DateOnly day)
+    private static SunspotSeries Through(SunspotSeries file, DateOnly day, int historyDays)
     {
         int end = file.IndexOf(day);
-        int start = Math.Max(0, end + 1 - HistoryDays);
+        int start = Math.Max(0, end + 1 - historyDays);
         return new SunspotSeries(file.DateAt(start), file.Values[start..(end + 1)].ToArray(), file.StandardDeviations[start..(end + 1)].ToArray(),
             file.ObservationCounts[start..(end + 1)].ToArray(), file.Provisional[start..(end + 1)].ToArray());
     }
 
     private static double? Rmse(ScoredForecast[] rows, Func<ScoredForecast, float> forecast) => rows.Length == 0 ? null : LiveSkill.Rmse(rows, forecast);
+
+    private static double? LinearRmse(List<(int Lead, float Value, float Observed)> rows, int lead)
+    {
+        double[] squared = [.. rows.Where(r => r.Lead == lead).Select(r => (double)(r.Observed - r.Value) * (r.Observed - r.Value))];
+        return squared.Length == 0 ? null : Math.Sqrt(squared.Average());
+    }
 }

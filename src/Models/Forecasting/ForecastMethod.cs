@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 namespace SunspotForecaster.Models.Forecasting;
 
 /// <summary>
-/// What a forecast day's value comes from: the network, or — at a lead where a baseline did better
-/// on the validation years — persistence (the last observation) or the rotation mean (the mean of
-/// the last 27 days, one solar rotation).
+/// What a forecast day's value comes from: the network, or — at a lead where another method did
+/// better on the validation years — persistence (the last observation), the rotation mean (the mean
+/// of the last 27 days, one solar rotation) or the direct linear model of that lead
+/// (<see cref="Regression.LinearForecaster"/>).
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ForecastMethod>))]
 public enum ForecastMethod
@@ -18,4 +19,7 @@ public enum ForecastMethod
 
     [JsonStringEnumMemberName("rotationMean")]
     RotationMean,
+
+    [JsonStringEnumMemberName("linear")]
+    Linear,
 }

@@ -1,4 +1,5 @@
 using SunspotForecaster.Models.Engine;
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Series;
 
@@ -36,9 +37,10 @@ public sealed class ForecastModel : IDisposable
     /// <summary>
     /// The ensemble of <paramref name="members"/> (their forecasts averaged), which must not change
     /// once wrapped. <paramref name="leadMethods"/> (default: the network) holds one method per lead
-    /// with an interval.
+    /// with an interval; <paramref name="linear"/>, the direct linear forecasts, must be given when a
+    /// lead is served by <see cref="ForecastMethod.Linear"/>.
     /// </summary>
-    public ForecastModel(IReadOnlyList<ManagedRegressor> members, int window, StandardScaler scaler, PredictionIntervals? intervals, IReadOnlyList<ForecastMethod>? leadMethods = null)
+    public ForecastModel(IReadOnlyList<ManagedRegressor> members, int window, StandardScaler scaler, PredictionIntervals? intervals, IReadOnlyList<ForecastMethod>? leadMethods = null, LinearForecaster? linear = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentOutOfRangeException.ThrowIfZero(members.Count);
@@ -54,6 +56,7 @@ public sealed class ForecastModel : IDisposable
         Window = window;
         Scaler = scaler;
         Intervals = intervals;
+        Linear = linear;
         LeadMethods = leadMethods ?? Enumerable.Repeat(ForecastMethod.Model, intervals?.MaxLead ?? MaxLead).ToArray();
     }
 
@@ -77,7 +80,37 @@ public sealed class ForecastModel : IDisposable
     /// For each lead 1..<see cref="Leads"/>, what serves it: the network, or the baseline that did
     /// better on the validation years.
     /// </summary>
-    public IReadOnlyList<ForecastMethod> LeadMethods { get; internal set; }
+    public IReadOnlyList<ForecastMethod> LeadMethods
+    {
+        get;
+        internal set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            int days = Window;
+            for (int lead = 1; lead <= value.Count; lead++)
+            {
+                if (value[lead - 1] == ForecastMethod.Linear)
+                {
+                    LinearForecaster linear = Linear is { } l && lead <= l.MaxLead ? l
+                        : throw new ArgumentException($"Lead {lead} is served by the linear model, which the model does not have for that lead.", nameof(value));
+                    days = Math.Max(days, linear.Leads[lead - 1].Days);
+                }
+            }
+
+            field = value;
+            HistoryDays = days;
+        }
+    }
+
+    /// <summary>The direct linear forecast of each lead (fitted beside the network in training); null for a model without one (packages before format 4).</summary>
+    public LinearForecaster? Linear { get; }
+
+    /// <summary>
+    /// How many daily values up to the last observed day a forecast of every lead reads: the
+    /// network's <see cref="Window"/>, or more where a lead is served by a linear forecast that reads
+    /// more days.
+    /// </summary>
+    public int HistoryDays { get; private set; }
 
     /// <summary>
     /// The longest lead this model forecasts: <see cref="MaxLead"/>, or 30 for a model from a package
@@ -92,11 +125,21 @@ public sealed class ForecastModel : IDisposable
     /// rolls through the days it forecasts.
     /// </summary>
     /// <exception cref="ArgumentException">No full window of observed days lies within <see cref="MaxGapLookback"/> days before the gap.</exception>
-    public float[] WindowEndingAt(ReadOnlySpan<float> values, int end)
+    public float[] WindowEndingAt(ReadOnlySpan<float> values, int end) => HistoryEndingAt(values, end, Window);
+
+    /// <summary>
+    /// The <paramref name="days"/> (at least <see cref="Window"/>) daily values that end at
+    /// <paramref name="end"/>, every day without an observation filled as
+    /// <see cref="WindowEndingAt"/> fills it: by the network's one-day forecast from the
+    /// <see cref="Window"/> days before it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The <paramref name="days"/> days cannot all be observed or filled: no full window of observed days lies within <see cref="MaxGapLookback"/> days before a gap.</exception>
+    public float[] HistoryEndingAt(ReadOnlySpan<float> values, int end, int days)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(end);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(end, values.Length);
-        int from = Math.Max(0, end - Window + 1 - MaxGapLookback);
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, Window);
+        int from = Math.Max(0, end - days + 1 - MaxGapLookback);
         float[] work = values[from..(end + 1)].ToArray();
         int observedRun = 0;
         float[]? scaled = null;
@@ -126,12 +169,12 @@ public sealed class ForecastModel : IDisposable
             observedRun++;
         }
 
-        if (work.Length < Window || observedRun < Window)
+        if (work.Length < days || observedRun < days)
         {
-            throw new ArgumentException($"The model needs {Window} days with observations (or forecast through a gap) before the last one; the data do not have them within {MaxGapLookback} days.");
+            throw new ArgumentException($"The model needs {days} days with observations (or forecast through a gap) before the last one; the data do not have them within {MaxGapLookback} days.");
         }
 
-        return work[^Window..];
+        return work[^days..];
     }
 
     /// <summary>The <paramref name="days"/> days after the end of <paramref name="history"/>: leads 1..days.</summary>
@@ -152,9 +195,10 @@ public sealed class ForecastModel : IDisposable
     /// <paramref name="lastDate"/>): the network rolls forward from the last <see cref="Window"/>
     /// values, feeding each forecast back in, through every day before the first one asked; each
     /// lead is served by its <see cref="LeadMethods"/> entry (the rotation mean is that of the last
-    /// <see cref="RotationDays"/> values given), with the interval fitted for that lead.
+    /// <see cref="RotationDays"/> values given; a linear lead reads the last days it was fitted on,
+    /// up to <see cref="HistoryDays"/>), with the interval fitted for that lead.
     /// </summary>
-    /// <exception cref="ArgumentException">Too little history, a missing or negative value among the last <see cref="Window"/>, or leads outside 1..<see cref="Leads"/>.</exception>
+    /// <exception cref="ArgumentException">Too little history, a missing or negative value among the last <see cref="Window"/> (or the more days a linear lead asked reads), or leads outside 1..<see cref="Leads"/>.</exception>
     public IReadOnlyList<ForecastDay> ForecastLeads(ReadOnlySpan<float> history, DateOnly lastDate, int firstLead, int lastLead)
     {
         if (firstLead < 1 || lastLead < firstLead || lastLead > Leads)
@@ -162,20 +206,32 @@ public sealed class ForecastModel : IDisposable
             throw new ArgumentException($"Leads run from 1 to {Leads}; {firstLead}..{lastLead} were asked.", nameof(lastLead));
         }
 
-        if (history.Length < Window)
+        int needed = Window;
+        for (int lead = firstLead; lead <= lastLead; lead++)
         {
-            throw new ArgumentException($"The model needs the last {Window} daily values; {history.Length} were given.", nameof(history));
+            if (LeadMethods[lead - 1] == ForecastMethod.Linear)
+            {
+                needed = Math.Max(needed, Linear!.Leads[lead - 1].Days);
+            }
+        }
+
+        if (history.Length < needed)
+        {
+            throw new ArgumentException($"The model needs the last {needed} daily values; {history.Length} were given.", nameof(history));
+        }
+
+        for (int i = history.Length - needed; i < history.Length; i++)
+        {
+            if (!float.IsFinite(history[i]) || history[i] < 0)
+            {
+                throw new ArgumentException($"Daily value {i + 1} of the history is {history[i]}; sunspot numbers are finite and not negative.", nameof(history));
+            }
         }
 
         ReadOnlySpan<float> recent = history[^Window..];
         var scaled = new float[Window];
         for (int i = 0; i < Window; i++)
         {
-            if (!float.IsFinite(recent[i]) || recent[i] < 0)
-            {
-                throw new ArgumentException($"Daily value {history.Length - Window + i + 1} of the history is {recent[i]}; sunspot numbers are finite and not negative.", nameof(history));
-            }
-
             scaled[i] = Scaler.Scale(recent[i]);
         }
 
@@ -192,6 +248,7 @@ public sealed class ForecastModel : IDisposable
             {
                 ForecastMethod.Persistence => last,
                 ForecastMethod.RotationMean => rotationMean,
+                ForecastMethod.Linear => MathF.Max(0, Linear!.Leads[lead - 1].Predict(history)),
                 _ => MathF.Max(0, path[lead - 1]),
             };
             (float lower, float upper) = intervals.Around(value, lead);

@@ -26,10 +26,12 @@ public sealed record SunspotForecast(DateTimeOffset IssuedAt, ModelSummary? Mode
         LastObservation last = LastObservationOf(series) ?? throw new ArgumentException("The data hold no day with an observation.");
         (int firstLead, int lastLead) = Leads(last.Date, issuedAt, days, model.Leads);
         int end = series.IndexOf(last.Date);
-        float[] window = model.WindowEndingAt(series.Values, end);
-        // The model's window, preceded by the observed days the rotation mean needs.
-        int from = Math.Max(0, end + 1 - Math.Max(model.Window, ForecastModel.RotationDays));
-        float[] history = [.. series.Values[from..(end + 1 - model.Window)], .. window];
+        int read = model.HistoryDays;
+        float[] window = model.HistoryEndingAt(series.Values, end, read);
+        // The days the model reads (its window, or a linear lead's longer one), preceded by the
+        // observed days the rotation mean needs.
+        int from = Math.Max(0, end + 1 - Math.Max(read, ForecastModel.RotationDays));
+        float[] history = [.. series.Values[from..(end + 1 - read)], .. window];
         return new SunspotForecast(issuedAt, summary, last, DaysBetween(last.Date, issuedAt), model.ForecastLeads(history, last.Date, firstLead, lastLead), Attribution, Fallback: false, Reason: null);
     }
 

@@ -1,5 +1,6 @@
 using SunspotForecaster.Models.Engine;
 using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Series;
 using SunspotForecaster.Models.Training;
@@ -46,7 +47,8 @@ public static class ForecasterPackage
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
             Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
             LeadMethods: model.LeadMethods,
-            Members: model.Members);
+            Members: model.Members,
+            Linear: model.Linear is { } linear ? new LinearDetails(options.LinearLags, options.LinearPenalties, linear.Leads) : null);
 
         NetworkLayout layout = EnsembleLayout(model.Shape, model.Members);
         float[] flat = [.. model.Networks.SelectMany(n => n.Weights)];
@@ -72,7 +74,7 @@ public static class ForecasterPackage
         ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
 
         // Format 1 fitted intervals for leads 1..30 and served every lead with the network; formats
-        // 2 and 3 fit intervals and choose a method for each lead 1..60.
+        // 2 to 4 fit intervals and choose a method for each lead 1..60 (format 4 among them the linear model).
         int leads = manifest.FormatVersion == 1 ? Format1Leads : ForecastModel.MaxLead;
         if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
         {
@@ -88,6 +90,7 @@ public static class ForecasterPackage
             throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
         }
 
+        LinearForecaster? linear = ReadLinear(details, manifest.FormatVersion, leads, origin);
         var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
 
         // Formats 1 and 2 saved their one network alone: its weights' keys are a member's.
@@ -96,7 +99,39 @@ public static class ForecasterPackage
         ManagedRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(m => new ManagedRegressor(shape, flat.AsSpan(m * member.Count, member.Count).ToArray()))];
         var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
         var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
-        return (new ForecastModel(members, details.Window, scaler, intervals, details.LeadMethods), manifest);
+        return (new ForecastModel(members, details.Window, scaler, intervals, details.LeadMethods, linear), manifest);
+    }
+
+    // Format 4's linear model: one usable lead per lead served, present wherever a lead is served by it.
+    private static LinearForecaster? ReadLinear(ForecasterDetails details, int format, int leads, string origin)
+    {
+        int? linearLead = details.LeadMethods?.Select((m, i) => (m, i)).Where(x => x.m == ForecastMethod.Linear).Select(x => (int?)(x.i + 1)).FirstOrDefault();
+        if (details.Linear is null)
+        {
+            return linearLead is int lead
+                ? throw new ModelPackageException($"The manifest of {origin} serves lead {lead} by the linear model but has no 'linear' section; retrain the model.")
+                : null;
+        }
+
+        if (format < 4)
+        {
+            throw new ModelPackageException($"The manifest of {origin} has a 'linear' section, which package format {format} does not have; retrain the model.");
+        }
+
+        if (details.Linear.Leads is not { } linearLeads || linearLeads.Count != leads)
+        {
+            throw new ModelPackageException($"The linear model in the manifest of {origin} has {details.Linear.Leads?.Count ?? 0} leads, not {leads}; retrain the model.");
+        }
+
+        for (int i = 0; i < linearLeads.Count; i++)
+        {
+            if (LinearForecaster.Problem(linearLeads[i], i + 1) is string problem)
+            {
+                throw new ModelPackageException($"The linear model in the manifest of {origin} is unusable: {problem}; retrain the model.");
+            }
+        }
+
+        return new LinearForecaster(linearLeads);
     }
 
     // The ensemble's parameters as TorchSharp names them: each member's under "members.N.".

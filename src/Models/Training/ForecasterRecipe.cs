@@ -1,3 +1,4 @@
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Series;
 
@@ -69,6 +70,15 @@ public sealed record ForecasterRecipe
     public SplitOptions Split { get; init; } = new();
 
     /// <summary>
+    /// The lag counts the direct linear model of each lead chooses from on the validation years
+    /// (<see cref="LinearForecaster"/>); empty for no linear model.
+    /// </summary>
+    public IReadOnlyList<int> LinearLags { get; init; } = LinearForecaster.DefaultLags;
+
+    /// <summary>The ridge penalties the linear model of each lead chooses from on the validation years.</summary>
+    public IReadOnlyList<double> LinearPenalties { get; init; } = LinearForecaster.DefaultPenalties;
+
+    /// <summary>
     /// SHA-256 of everything that decides the trained weights (not the budget, which only cuts a
     /// run short, nor the members trained at once), so the same data and settings are never trained twice.
     /// </summary>
@@ -100,6 +110,8 @@ public sealed record ForecasterRecipe
         Require(MemberConcurrency is >= 1 and <= MaxThreads, "member concurrency", $"must be 1..{MaxThreads}");
         Require(Threads is >= 1 and <= MaxThreads, "threads", $"must be 1..{MaxThreads}");
         Require(Budget is null || Budget > TimeSpan.Zero, "budget", "must be positive");
+        Require(LinearLags is not null && LinearLags.All(l => l is >= 1 and <= LinearForecaster.MaxLags), "linear lags", $"must each be 1..{LinearForecaster.MaxLags} days");
+        Require(LinearPenalties is not null && LinearPenalties.All(p => p >= 0 && double.IsFinite(p)) && (LinearLags!.Count == 0 || LinearPenalties.Count > 0), "linear penalties", "must be finite, not negative, and at least one when there are lags");
     }
 
     private static void Require(bool condition, string setting, string problem)

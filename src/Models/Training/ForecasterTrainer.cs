@@ -3,6 +3,7 @@ using SunspotForecaster.Models.Data;
 using SunspotForecaster.Models.Engine;
 using SunspotForecaster.Models.Evaluation;
 using SunspotForecaster.Models.Forecasting;
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Series;
 using static TorchSharp.torch;
@@ -65,9 +66,14 @@ public static class ForecasterTrainer
         }
 
         ManagedRegressor[] trainedMembers = [.. members.Where((n, i) => n is not null && runs[i] is not null).Select(n => n!)];
-        var model = new ForecastModel(trainedMembers, options.Window, data.Scaler, intervals: null);
         TrainingRun[] trained = [.. runs.Where(r => r is not null).Select(r => r!)];
         double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        // The direct linear forecast of each lead, on the same fitting years, its lags and penalty
+        // chosen on the validation years.
+        LinearForecaster? linear = options.LinearLags.Count == 0 ? null
+            : LinearForecaster.Fit(series, data.Split, options.LinearLags, options.LinearPenalties, ForecastModel.MaxLead);
+        var model = new ForecastModel(trainedMembers, options.Window, data.Scaler, intervals: null, linear: linear);
         // Each lead is served by the method that did best on the validation years, and its
         // interval comes from that method's errors there.
         LeadPairs[] validation = LeadEvaluation.Pairs(model, data.Validation, ForecastModel.MaxLead);

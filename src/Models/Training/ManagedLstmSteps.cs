@@ -139,7 +139,14 @@ internal sealed class ManagedLstmSteps : ITrainingSteps
         _hasBest = true;
     }
 
-    public void RestoreBest() => (_hasBest ? _best : Validated).CopyTo(_network.Weights, 0);
+    public void RestoreBest()
+    {
+        (_hasBest ? _best : Validated).CopyTo(_network.Weights, 0);
+
+        // The forward pass reads the transposed copies: without this, the trained model scored and
+        // chose its lead methods with the last step's weights, and its package held the best ones.
+        _network.Prepare();
+    }
 
     /// <summary>The last mini-batch's gradient, in the order of the network's parameters (for tests).</summary>
     internal ReadOnlySpan<float> Gradient => _gradient;

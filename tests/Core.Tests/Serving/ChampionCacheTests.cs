@@ -16,7 +16,7 @@ public sealed class ChampionCacheTests(AzuriteFixture azurite, RegistryFixture p
 
     private ChampionCache Cache => _app.Get<ChampionCache>();
 
-    private float[] History => packages.Data.Series.Values[^30..].ToArray();
+    private float[] History => packages.Data.Series.Values[^200..].ToArray();
 
     public async Task InitializeAsync()
     {

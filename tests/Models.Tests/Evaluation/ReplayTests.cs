@@ -47,6 +47,31 @@ public class ReplayTests(TrainedModelFixture fixture) : IClassFixture<TrainedMod
     }
 
     [Fact]
+    public void The_linear_models_errors_are_those_of_its_forecasts_from_the_days_known_on_each_issue_day()
+    {
+        SunspotSeries series = fixture.Series;
+        DateOnly from = series.LastDate.AddDays(-120), to = series.LastDate.AddDays(-31);
+
+        ReplayReport report = Replay.Run(Model, Summary, series, from, to, windowDays: 90, demotionMinCount: 60);
+
+        foreach (int lead in new[] { 1, 7, 30 })
+        {
+            double squared = 0;
+            int n = 0;
+            for (DateOnly day = from; day <= to; day = day.AddDays(1))
+            {
+                int issue = series.IndexOf(day);
+                float forecast = MathF.Max(0, Model.Linear!.Predict(series.Values[..(issue + 1)], lead));
+                double error = series.Values[issue + lead] - forecast;
+                squared += error * error;
+                n++;
+            }
+
+            Assert.Equal(Math.Sqrt(squared / n), report.ByLead[lead - 1].LinearRmse!.Value, 9);
+        }
+    }
+
+    [Fact]
     public void Days_whose_targets_lie_beyond_the_file_are_not_scored()
     {
         SunspotSeries series = fixture.Series;

@@ -9,7 +9,7 @@ public class ForecastModelTests(TrainedModelFixture fixture) : IClassFixture<Tra
 
     private ForecastModel Model => fixture.Trained.Model;
 
-    private float[] History => fixture.Series.Values[^60..].ToArray();
+    private float[] History => fixture.Series.Values[^200..].ToArray();
 
     [Fact]
     public void Forecasts_up_to_thirty_days_each_inside_its_interval_and_served_by_its_leads_method()

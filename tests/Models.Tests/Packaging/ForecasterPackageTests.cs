@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Models.Packaging;
+using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Tests.Forecasting;
 using SunspotForecaster.Models.Tests.Training;
 using SunspotForecaster.Models.Training;
@@ -26,7 +27,7 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
     public void Save_then_load_gives_the_same_parameters_and_the_same_forecasts()
     {
         ModelManifest saved = Save();
-        float[] history = fixture.Series.Values[^30..].ToArray();
+        float[] history = fixture.Series.Values[^200..].ToArray();
 
         (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
 
@@ -125,8 +126,9 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
             m["forecaster"]!.AsObject().Remove("members");
             m["forecaster"]!["hyperParameters"]!.AsObject().Remove("weightAverageDecay");
             m["forecaster"]!["hyperParameters"]!.AsObject().Remove("threads");
+            AsBeforeFormat4(m["forecaster"]!.AsObject());
         });
-        float[] history = fixture.Series.Values[^30..].ToArray();
+        float[] history = fixture.Series.Values[^200..].ToArray();
 
         (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
 
@@ -135,11 +137,11 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
             Assert.Equal(2, manifest.FormatVersion);
             Assert.Equal(1, loaded.Members);
             Assert.Equal(ForecastModel.MaxLead, loaded.Leads);
-            Assert.Equal(fixture.Trained.Model.LeadMethods, loaded.LeadMethods);
-            Assert.Equal(fixture.Trained.Model.Forecast(history, LastDate, 30), loaded.Forecast(history, LastDate, 30));
-            Assert.Equal(
-                fixture.Trained.Model.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead),
-                loaded.ForecastLeads(history, LastDate, 31, ForecastModel.MaxLead));
+            Assert.Null(loaded.Linear);
+            Assert.Equal(fixture.Trained.Model.LeadMethods.Select(m => m == ForecastMethod.Linear ? ForecastMethod.Model : m), loaded.LeadMethods);
+            IReadOnlyList<ForecastDay> expected = fixture.Trained.Model.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead);
+            IReadOnlyList<ForecastDay> actual = loaded.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead);
+            Assert.All(expected.Zip(actual).Where(p => p.First.Method != ForecastMethod.Linear), p => Assert.Equal(p.First, p.Second));
         }
     }
 
@@ -157,9 +159,10 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
             JsonObject forecaster = m["forecaster"]!.AsObject();
             forecaster.Remove("members");
             forecaster.Remove("leadMethods");
+            forecaster.Remove("linear");
             KeepIntervalsUpToLead(forecaster, ForecasterPackage.Format1Leads);
         });
-        float[] history = fixture.Series.Values[^30..].ToArray();
+        float[] history = fixture.Series.Values[^200..].ToArray();
 
         (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
 
@@ -192,7 +195,7 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         using (trained.Model)
         {
             ForecasterPackage.Save(trained, PackageDirectory, dataSha256: new string('b', 64));
-            float[] history = fixture.Series.Values[^30..].ToArray();
+            float[] history = fixture.Series.Values[^200..].ToArray();
 
             (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
 
@@ -227,6 +230,124 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         });
 
         Assert.Contains("impossible sizes", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    [Fact]
+    public void The_linear_model_round_trips_bit_for_bit()
+    {
+        ModelManifest saved = Save();
+        ForecastModel trained = fixture.Trained.Model;
+        float[] history = fixture.Series.Values[^200..].ToArray();
+
+        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Equal(ModelPackage.FormatVersion, manifest.FormatVersion);
+            Assert.NotNull(trained.Linear);
+            Assert.NotNull(loaded.Linear);
+            Assert.Equal(trained.Linear.MaxLead, loaded.Linear.MaxLead);
+            for (int i = 0; i < trained.Linear.MaxLead; i++)
+            {
+                LinearLead expected = trained.Linear.Leads[i];
+                LinearLead actual = loaded.Linear.Leads[i];
+                Assert.Equal(expected with { Coefficients = [] }, actual with { Coefficients = [] });
+                Assert.Equal(expected.Coefficients.Select(BitConverter.DoubleToInt64Bits), actual.Coefficients.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Intercept), BitConverter.DoubleToInt64Bits(actual.Intercept));
+                Assert.Equal(trained.Linear.Predict(history, i + 1), loaded.Linear.Predict(history, i + 1));
+            }
+
+            Assert.Equal(trained.LeadMethods, loaded.LeadMethods);
+            Assert.Equal(trained.HistoryDays, loaded.HistoryDays);
+            Assert.Equal(trained.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead), loaded.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead));
+            Assert.Equal(LinearForecaster.DefaultLags, manifest.Forecaster!.Linear!.LagGrid);
+        }
+    }
+
+    [Fact]
+    public void A_package_of_format_three_without_a_linear_model_still_loads()
+    {
+        Save();
+        EditManifest(m =>
+        {
+            m["formatVersion"] = 3;
+            AsBeforeFormat4(m["forecaster"]!.AsObject());
+        });
+
+        (ForecastModel loaded, _) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            Assert.Null(loaded.Linear);
+            Assert.DoesNotContain(ForecastMethod.Linear, loaded.LeadMethods);
+            Assert.Equal(loaded.Window, loaded.HistoryDays);
+        }
+    }
+
+    public static TheoryData<string, string> BadLinearContents => new()
+    {
+        { "no section", "serves lead 1 by the linear model but has no 'linear' section" },
+        { "format 3", "which package format 3 does not have" },
+        { "too few leads", "has 59 leads, not 60" },
+        { "no coefficients", "lead 4 has 0 coefficients" },
+        { "lead mislabelled", "lead 2 is labelled lead 7" },
+        { "more lags than coefficients", "lead 3 has" },
+        { "null lead", "lead 5 is missing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadLinearContents))]
+    public void Bad_linear_contents_are_refused_with_a_message_naming_the_problem(string change, string message)
+    {
+        Save();
+        EditManifest(m =>
+        {
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            JsonArray leads = forecaster["linear"]!["leads"]!.AsArray();
+            switch (change)
+            {
+                case "no section":
+                    forecaster.Remove("linear");
+                    forecaster["leadMethods"]![0] = "linear";
+                    break;
+                case "format 3":
+                    m["formatVersion"] = 3;
+                    break;
+                case "too few leads":
+                    leads.RemoveAt(59);
+                    break;
+                case "no coefficients":
+                    leads[3]!["coefficients"] = new JsonArray();
+                    break;
+                case "lead mislabelled":
+                    leads[1]!["lead"] = 7;
+                    break;
+                case "more lags than coefficients":
+                    leads[2]!["lags"] = 1000;
+                    break;
+                default:
+                    leads[4] = null;
+                    break;
+            }
+        });
+
+        var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
+        Assert.Contains(message, error.Message);
+        Assert.Contains("retrain", error.Message);
+    }
+
+    // What a package before format 4 held: no linear model, and so no lead served by it.
+    private static void AsBeforeFormat4(JsonObject forecaster)
+    {
+        forecaster.Remove("linear");
+        JsonArray methods = forecaster["leadMethods"]!.AsArray();
+        for (int i = 0; i < methods.Count; i++)
+        {
+            if (methods[i]!.GetValue<string>() == "linear")
+            {
+                methods[i] = "model";
+            }
+        }
     }
 
     private static void KeepIntervalsUpToLead(JsonObject forecaster, int lead)
