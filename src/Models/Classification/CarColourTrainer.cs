@@ -31,48 +31,63 @@ public static class CarColourTrainer
 
         var validation = Enumerable.Range(0, options.ValidationExamples).Select(_ => CarColourSequences.Sample(random, 1, options.MaxLength)).ToList();
 
-        var classifier = new SequenceClassifier(CarColourSequences.Classes, options.HiddenSize, options.Dropout);
-        TorchParameters.Write(classifier, SeededInitialisation.Weights(NetworkLayout.Classifier(CarColourSequences.Classes, options.HiddenSize), options.Seed));
-        var model = new CarColourModel(classifier, options.HiddenSize, options.Dropout);
+        NetworkLayout layout = NetworkLayout.Classifier(CarColourSequences.Classes, options.HiddenSize);
+        using var network = new SequenceClassifier(CarColourSequences.Classes, options.HiddenSize, options.Dropout);
+        TorchParameters.Write(network, SeededInitialisation.Weights(layout, options.Seed));
         using var dropoutMasks = new Generator((ulong)options.Seed);
-        try
+        network.DropoutGenerator = dropoutMasks;
+
+        // The module trains through autograd; every answer, validation's included, comes from the
+        // managed classifier over its current weights.
+        CarColourModel Current() => new(new ManagedClassifier(CarColourSequences.Classes, options.HiddenSize, TorchParameters.Read(network)), options.Dropout);
+
+        Tensor BatchLoss(Tensor batchIndex)
         {
-            SequenceClassifier network = model.Network;
-            network.DropoutGenerator = dropoutMasks;
-            Tensor BatchLoss(Tensor batchIndex)
-            {
-                int index = (int)batchIndex.data<long>()[0];
-                int[][] sequences = batches[index];
-                return nn.functional.cross_entropy(network.forward(CarColourModel.OneHot(sequences, 0, sequences.Length)), tensor(batchLabels[index]));
-            }
-
-            (double, double) Validate()
-            {
-                IReadOnlyList<CarColourPrediction> results = model.ClassifyMany(validation.Select(v => v.Sequence).ToArray());
-                double loss = -results.Select((r, i) => Math.Log(Math.Max(r.Probabilities[validation[i].Label], 1e-12))).Average();
-                double accuracy = results.Select((r, i) => r.Class == validation[i].Label ? 1.0 : 0.0).Average();
-                return (loss, accuracy);
-            }
-
-            // The loop's "examples" are whole batches here, one per step.
-            TrainingRun run = ModelTrainer.Train(
-                network,
-                batches.Count,
-                BatchLoss,
-                Validate,
-                new ModelTrainer.LoopSettings(BatchSize: 1, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, Budget: null, options.ClipGradientNorm),
-                progress,
-                cancellationToken);
-
-            network.DropoutGenerator = null;
-            (double accuracy, long count) = EnumerationAccuracy(model, enumerationMaxLength);
-            return new TrainedCarColourModel(model, options, run, run.BestValidationLoss, accuracy, count, enumerationMaxLength);
+            int index = (int)batchIndex.data<long>()[0];
+            int[][] sequences = batches[index];
+            return nn.functional.cross_entropy(network.forward(OneHot(sequences)), tensor(batchLabels[index]));
         }
-        catch
+
+        (double, double) Validate()
         {
-            model.Dispose();
-            throw;
+            IReadOnlyList<CarColourPrediction> results = Current().ClassifyMany(validation.Select(v => v.Sequence).ToArray());
+            double loss = -results.Select((r, i) => Math.Log(Math.Max(r.Probabilities[validation[i].Label], 1e-12))).Average();
+            double accuracy = results.Select((r, i) => r.Class == validation[i].Label ? 1.0 : 0.0).Average();
+            return (loss, accuracy);
         }
+
+        // The loop's "examples" are whole batches here, one per step.
+        TrainingRun run = ModelTrainer.Train(
+            network,
+            batches.Count,
+            BatchLoss,
+            Validate,
+            new ModelTrainer.LoopSettings(BatchSize: 1, options.LearningRate, options.MaxEpochs, options.Patience, options.MinDelta, options.Seed, Budget: null, options.ClipGradientNorm),
+            progress,
+            cancellationToken);
+
+        network.DropoutGenerator = null;
+        CarColourModel model = Current();
+        (double accuracy, long count) = EnumerationAccuracy(model, enumerationMaxLength);
+        return new TrainedCarColourModel(model, options, run, run.BestValidationLoss, accuracy, count, enumerationMaxLength);
+    }
+
+    // One batch of sequences of one length, one-hot: [sequence, step, symbol].
+    private static Tensor OneHot(int[][] sequences)
+    {
+        int steps = sequences.Max(s => s.Length);
+        var encoded = new float[sequences.Length * steps * CarColourSequences.Classes];
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            int padding = steps - sequences[i].Length;
+            for (int t = 0; t < steps; t++)
+            {
+                int symbol = t < padding ? 0 : sequences[i][t - padding];
+                encoded[(i * steps + t) * CarColourSequences.Classes + symbol] = 1;
+            }
+        }
+
+        return tensor(encoded, [sequences.Length, steps, CarColourSequences.Classes]);
     }
 
     /// <summary>The share of all single-car (and all-zero) sequences of lengths 1..<paramref name="maxLength"/> classified correctly.</summary>

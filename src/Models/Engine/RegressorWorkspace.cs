@@ -18,15 +18,8 @@ public sealed class RegressorWorkspace
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         Window = window;
         Rows = rows;
-        int hidden = shape.HiddenSize;
-        int gates = NetworkLayout.GateCount(shape.Cell) * hidden;
-        bool lstm = shape.Cell == RecurrentCell.Lstm;
-        Layers = [.. Enumerable.Range(0, shape.Layers).Select(_ => new LayerCache(
-            States: new float[(window + 1) * rows * hidden],
-            Cells: new float[lstm ? (window + 1) * rows * hidden : 0],
-            TanhCells: new float[lstm ? window * rows * hidden : 0],
-            Gates: new float[window * rows * gates]))];
-        HiddenGates = new float[shape.Cell == RecurrentCell.Gru ? rows * gates : 0];
+        Layers = Caches(shape.Cell, shape.HiddenSize, shape.Layers, window, rows);
+        HiddenGates = new float[shape.Cell == RecurrentCell.Gru ? rows * NetworkLayout.GateCount(shape.Cell) * shape.HiddenSize : 0];
         Inputs = new float[rows * window];
         Dense = new float[rows * shape.DenseSize];
         Outputs = new float[rows];
@@ -52,6 +45,18 @@ public sealed class RegressorWorkspace
 
     /// <summary>The GRU's recurrent gate part of the current step.</summary>
     internal float[] HiddenGates { get; }
+
+    /// <summary>What <see cref="RecurrentStack.Forward"/> keeps for <paramref name="layers"/> layers over <paramref name="rows"/> sequences of <paramref name="steps"/> steps.</summary>
+    internal static LayerCache[] Caches(RecurrentCell cell, int hidden, int layers, int steps, int rows)
+    {
+        int gates = NetworkLayout.GateCount(cell) * hidden;
+        bool lstm = cell == RecurrentCell.Lstm;
+        return [.. Enumerable.Range(0, layers).Select(_ => new LayerCache(
+            States: new float[(steps + 1) * rows * hidden],
+            Cells: new float[lstm ? (steps + 1) * rows * hidden : 0],
+            TanhCells: new float[lstm ? steps * rows * hidden : 0],
+            Gates: new float[steps * rows * gates]))];
+    }
 
     /// <summary>
     /// One layer's steps, [step][row][unit]: States[t] is the hidden state before step t (States[0]

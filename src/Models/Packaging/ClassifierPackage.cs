@@ -1,6 +1,5 @@
 using SunspotForecaster.Models.Classification;
 using SunspotForecaster.Models.Engine;
-using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Training;
 
 namespace SunspotForecaster.Models.Packaging;
@@ -33,7 +32,7 @@ public static class ClassifierPackage
             new TrainingDetails(run.Epochs, run.BestEpoch, run.StopReason.ToString(), run.TrainSeconds, o.ExamplesPerEpoch + CarColourSequences.Course.Count, o.ValidationExamples, (int)trained.EnumerationSequences, TrainingEngine.TorchSharp),
             new ClassifierMetrics(trained.ValidationLoss, trained.EnumerationAccuracy, (int)trained.EnumerationSequences, trained.EnumerationMaxLength));
 
-        byte[] file = TorchWeightsFile.Write(NetworkLayout.Classifier(CarColourSequences.Classes, trained.Model.HiddenSize), TorchParameters.Read(trained.Model.Network));
+        byte[] file = TorchWeightsFile.Write(trained.Model.Network.Layout, trained.Model.Network.Weights);
         return ModelPackage.Pack(file, weights => new ModelManifest
         {
             FormatVersion = ModelPackage.FormatVersion,
@@ -60,9 +59,8 @@ public static class ClassifierPackage
         }
 
         float[] weights = ModelPackage.ReadWeights(files, manifest, NetworkLayout.Classifier(details.Classes, details.HiddenSize), origin);
-        var network = new SequenceClassifier(details.Classes, details.HiddenSize, details.Dropout);
-        TorchParameters.Write(network, weights);
+        var network = new ManagedClassifier(details.Classes, details.HiddenSize, weights);
 
-        return (new CarColourModel(network, details.HiddenSize, details.Dropout), manifest);
+        return (new CarColourModel(network, details.Dropout), manifest);
     }
 }

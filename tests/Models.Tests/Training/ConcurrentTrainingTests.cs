@@ -48,15 +48,8 @@ public class ConcurrentTrainingTests
         TrainedCarColourModel trained = CarColourTrainer.Train(Cars, enumerationMaxLength: 4, progress: new SynchronousProgress(_ => onEpoch?.Invoke()));
         using (trained.Model)
         {
-            return Weights(trained.Model.Network);
+            return [.. trained.Model.Network.Weights.SelectMany(BitConverter.GetBytes)];
         }
-    }
-
-    private static byte[] Weights(TorchSharp.torch.nn.Module network)
-    {
-        using var stream = new MemoryStream();
-        network.save(stream);
-        return stream.ToArray();
     }
 
     private sealed class SynchronousProgress(Action<EpochProgress> report) : IProgress<EpochProgress>
