@@ -23,7 +23,7 @@ internal static class BenchCommand
             using (model)
             {
                 SidcFile file = await SidcSource.LoadAsync(parsed.GetRequiredValue(data), cancellationToken: cancellationToken);
-                float[] history = file.Series.Values[^model.Window..].ToArray();
+                float[] history = file.Series.Values[^model.HistoryDays..].ToArray();
                 DateOnly lastDate = file.Series.LastDate;
                 model.Forecast(history, lastDate, 1);
                 double coldStartMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
