@@ -76,20 +76,13 @@ public static class ForecasterPackage
         // Format 1 fitted intervals for leads 1..30 and served every lead with the network; formats
         // 2 to 4 fit intervals and choose a method for each lead 1..60 (format 4 among them the linear model).
         int leads = manifest.FormatVersion == 1 ? Format1Leads : ForecastModel.MaxLead;
-        if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
+        string? problem = Problem(details, manifest.FormatVersion, leads);
+        if (problem is not null)
         {
-            throw new ModelPackageException($"The manifest of {origin} names an unknown cell '{details.Cell}'.");
+            throw new ModelPackageException($"The manifest of {origin} {problem}; retrain the model.");
         }
 
-        if (details.Window < 1 || details.HiddenSize < 1 || details.Layers < 1 || details.DenseSize < 1 || !(details.Scaler.StandardDeviation > 0)
-            || details.Intervals.Lower.Length != leads || details.Intervals.Upper.Length != leads
-            || (details.LeadMethods is not null && (details.LeadMethods.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m))))
-            || (details.LeadMethods is null && manifest.FormatVersion != 1)
-            || details.Members is < 1 or > ForecasterRecipe.MaxMembers || (manifest.FormatVersion < 3 && details.Members != 1))
-        {
-            throw new ModelPackageException($"The manifest of {origin} has impossible sizes, scaling or intervals.");
-        }
-
+        RecurrentCell cell = Enum.Parse<RecurrentCell>(details.Cell, ignoreCase: true);
         LinearForecaster? linear = ReadLinear(details, manifest.FormatVersion, leads, origin);
         var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
 
@@ -132,6 +125,64 @@ public static class ForecasterPackage
         }
 
         return new LinearForecaster(linearLeads);
+    }
+
+    // What makes the forecaster section unusable, naming the field (null when all is well): a
+    // missing section, a size out of range, a number that is not finite, intervals or lead methods
+    // for other leads than the format's.
+    private static string? Problem(ForecasterDetails details, int format, int leads)
+    {
+        if (details.Intervals is null)
+        {
+            return "lacks forecaster.intervals";
+        }
+
+        foreach ((object? section, string name) in new (object?, string)[]
+        {
+            (details.Cell, "cell"), (details.Scaler, "scaler"), (details.Intervals.Lower, "intervals.lower"),
+            (details.Intervals.Upper, "intervals.upper"), (details.Ranges, "ranges"), (details.Training, "training"), (details.Metrics, "metrics"),
+            (details.HyperParameters, "hyperParameters"),
+        })
+        {
+            if (section is null)
+            {
+                return $"lacks forecaster.{name}";
+            }
+        }
+
+        if (!Enum.TryParse(details.Cell, ignoreCase: true, out RecurrentCell cell) || !Enum.IsDefined(cell))
+        {
+            return $"names an unknown cell '{details.Cell}' in forecaster.cell (lstm, gru or rnn)";
+        }
+
+        (bool Bad, string What)[] checks =
+        [
+            (details.Window is < 1 or > 3653, $"has forecaster.window {details.Window} (1 to 3,653 days)"),
+            (details.HiddenSize is < 1 or > 1024, $"has forecaster.hiddenSize {details.HiddenSize} (1 to 1,024)"),
+            (details.Layers is < 1 or > 8, $"has forecaster.layers {details.Layers} (1 to 8)"),
+            (details.DenseSize is < 1 or > 1024, $"has forecaster.denseSize {details.DenseSize} (1 to 1,024)"),
+            (!(details.Dropout is >= 0 and < 1), $"has forecaster.dropout {details.Dropout} (0 to below 1)"),
+            (!float.IsFinite(details.Scaler.Mean), $"has forecaster.scaler.mean {details.Scaler.Mean} (a finite number)"),
+            (!(details.Scaler.StandardDeviation > 0) || !float.IsFinite(details.Scaler.StandardDeviation), $"has forecaster.scaler.standardDeviation {details.Scaler.StandardDeviation} (a positive number)"),
+            (!(details.Intervals.Level is > 0 and < 1), $"has forecaster.intervals.level {details.Intervals.Level} (between 0 and 1)"),
+            (!float.IsFinite(details.Intervals.ScaleOffset) || details.Intervals.ScaleOffset < 0, $"has forecaster.intervals.scaleOffset {details.Intervals.ScaleOffset} (a finite number, not negative)"),
+            (details.Intervals.Lower.Length != leads || details.Intervals.Upper.Length != leads, $"has intervals for {details.Intervals.Lower.Length} and {details.Intervals.Upper.Length} leads in forecaster.intervals.lower and .upper; format {format} has {leads}"),
+            (details.Intervals.Lower.Concat(details.Intervals.Upper).Any(q => !float.IsFinite(q)), "has a number that is not finite in forecaster.intervals"),
+            (details.LeadMethods is not null && (details.LeadMethods.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m))), $"has forecaster.leadMethods for {details.LeadMethods?.Count} leads or an unknown method; format {format} has one method for each of {leads} leads"),
+            (details.LeadMethods is null && format != 1, $"lacks forecaster.leadMethods, which format {format} has"),
+            (details.Members is < 1 or > ForecasterRecipe.MaxMembers, $"has forecaster.members {details.Members} (1 to {ForecasterRecipe.MaxMembers})"),
+            (format < 3 && details.Members != 1, $"has forecaster.members {details.Members}; format {format} holds one network"),
+        ];
+
+        foreach ((bool bad, string what) in checks)
+        {
+            if (bad)
+            {
+                return what;
+            }
+        }
+
+        return null;
     }
 
     // The ensemble's parameters as TorchSharp names them: each member's under "members.N.".

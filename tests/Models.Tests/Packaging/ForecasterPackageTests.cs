@@ -229,7 +229,44 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
             KeepIntervalsUpToLead(forecaster, 30);
         });
 
-        Assert.Contains("impossible sizes", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+        Assert.Contains("forecaster.intervals", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+    }
+
+    [Theory]
+    [InlineData("scaler", null, "lacks forecaster.scaler")]
+    [InlineData("ranges", null, "lacks forecaster.ranges")]
+    [InlineData("window", "0", "forecaster.window 0")]
+    [InlineData("dropout", "1.5", "forecaster.dropout 1.5")]
+    [InlineData("cell", "\"transformer\"", "unknown cell 'transformer' in forecaster.cell")]
+    public void A_manifest_with_a_missing_section_or_an_impossible_field_is_refused_naming_it(string field, string? json, string named)
+    {
+        Save();
+        EditManifest(m =>
+        {
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            if (json is null)
+            {
+                forecaster.Remove(field);
+            }
+            else
+            {
+                forecaster[field] = JsonNode.Parse(json);
+            }
+        });
+
+        string message = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message;
+
+        Assert.Contains(named, message);
+        Assert.Contains("retrain the model", message);
+    }
+
+    [Fact]
+    public void A_quantile_that_is_not_a_number_is_refused_naming_the_intervals()
+    {
+        Save();
+        EditManifest(m => m["forecaster"]!["intervals"]!["lower"]!.AsArray()[0] = "NaN");
+
+        Assert.Contains("not finite in forecaster.intervals", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
     }
 
     [Fact]
