@@ -49,6 +49,16 @@ public class CarsCommandTests(TrainedCarsFixture fixture) : IClassFixture<Traine
         Assert.Equal(4, json.GetProperty("probabilities").GetArrayLength());
     }
 
+    [Fact]
+    public void A_classify_process_never_loads_libtorch()
+    {
+        (CliResult result, string[] torch) = BuiltCli.RunWatchingTorch("classify", "--model-dir", fixture.ModelDirectory, "--sequence", "0,0,1,1,0,0", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error[^Math.Min(result.Error.Length, 2000)..]);
+        Assert.Equal(1, result.Json().GetProperty("class").GetInt32());
+        Assert.Empty(torch);
+    }
+
     [Theory]
     [InlineData("0,4,1", "Step 2 of the sequence is 4")]
     [InlineData("0,x,1", "step 2 is 'x'")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SunspotForecaster.Testing;
 
@@ -141,10 +140,8 @@ public class DataCommandTests : IDisposable
     [Fact]
     public void The_built_executable_returns_the_exit_codes_of_the_contract()
     {
-        string executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "sunspots.exe" : "sunspots");
-
-        Assert.Equal(0, Run(executable, "data", "--data", SyntheticFile(), "--json"));
-        Assert.Equal(2, Run(executable, "data", "--window", "x"));
+        Assert.Equal(0, BuiltCli.Run("data", "--data", SyntheticFile(), "--json").ExitCode);
+        Assert.Equal(2, BuiltCli.Run("data", "--window", "x").ExitCode);
     }
 
     [Fact]
@@ -168,20 +165,5 @@ public class DataCommandTests : IDisposable
         CliResult whole = await CliRunner.RunAsync("data", "--data", TestData.RealSidcFile, "--train-start", "1818-01-01", "--json");
         Assert.Equal("1848-12-23", whole.Json().GetProperty("splits").GetProperty("trainingYears").GetProperty("start").GetString());
         Assert.Equal(55_160, whole.Json().GetProperty("splits").GetProperty("trainingYears").GetProperty("days").GetInt32());
-    }
-
-    private static int Run(string executable, params string[] args)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
     }
 }

@@ -117,6 +117,17 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_forecast_process_never_loads_libtorch()
+    {
+        // The fixture's model is a GRU ensemble, which TorchSharp trained: serving it is the managed engine's alone.
+        (CliResult result, string[] torch) = BuiltCli.RunWatchingTorch("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--today", "1999-12-31", "--days", "30", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error[^Math.Min(result.Error.Length, 2000)..]);
+        Assert.Equal(30, result.Json().GetProperty("forecasts").GetArrayLength());
+        Assert.Empty(torch);
+    }
+
+    [Fact]
     public async Task Evaluate_with_leads_scores_each_lead_beside_both_baselines_and_the_linear_model()
     {
         CliResult result = await CliRunner.RunAsync("evaluate", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--leads", "60", "--json");

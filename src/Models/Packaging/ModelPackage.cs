@@ -28,6 +28,7 @@ public static class ModelPackage
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        TypeInfoResolver = ManifestJsonContext.Default,
     };
 
     /// <summary>The version of this code, recorded in every package it writes.</summary>
