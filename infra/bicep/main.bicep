@@ -56,6 +56,9 @@ param trainingBudgetMinutes int = 20
 @minValue(1)
 param championRefreshSeconds int = 30
 
+@description('Lock the storage account against deletion (the registry and ledger tables have no soft delete). A throwaway environment sets LOCK_STORAGE=false, so that azd down can remove it.')
+param lockStorage bool = true
+
 // The same value as functionTimeout in src/Functions/host.json (a test keeps them equal).
 var functionTimeout = '00:30:00'
 var dotnetVersion = '10.0'
@@ -104,6 +107,7 @@ module storage 'app/storage.bicep' = {
     tags: tags
     deploymentContainerName: names.deploymentContainer
     retrainQueueName: retrainQueueName
+    lockAgainstDeletion: lockStorage
   }
 }
 

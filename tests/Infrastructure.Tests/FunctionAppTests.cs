@@ -133,4 +133,13 @@ public sealed class FunctionAppTests(CompiledBicep bicep)
         Assert.True(match.Success, $"TargetFramework '{targetFramework}' is not netX.Y");
         return match.Groups["version"].Value;
     }
+
+    [Fact]
+    public void No_other_origin_may_call_the_api_from_a_browser()
+    {
+        var cors = App.Get("properties", "siteConfig", "cors");
+
+        Assert.Equal(0, cors.GetProperty("allowedOrigins").GetArrayLength());
+        Assert.False(cors.GetProperty("supportCredentials").GetBoolean());
+    }
 }

@@ -29,4 +29,22 @@ public sealed class MonitoringTests(CompiledBicep bicep)
 
         Assert.Equal("true", workspace.GetText("properties", "features", "disableLocalAuth"));
     }
+
+    [Fact]
+    public void Log_analytics_takes_at_most_a_daily_quota()
+    {
+        var workspace = bicep.Template.Single("Microsoft.OperationalInsights/workspaces");
+
+        Assert.InRange(workspace.Get("properties", "workspaceCapping", "dailyQuotaGb").GetInt32(), 1, 100);
+    }
+
+    [Fact]
+    public void Requests_are_sampled_and_only_exceptions_are_kept_whole()
+    {
+        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepositoryPaths.HostJson));
+        var sampling = host.RootElement.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings");
+
+        Assert.True(sampling.GetProperty("isEnabled").GetBoolean());
+        Assert.Equal("Exception", sampling.GetProperty("excludedTypes").GetString());
+    }
 }

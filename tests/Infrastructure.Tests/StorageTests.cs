@@ -59,4 +59,17 @@ public sealed class StorageTests(CompiledBicep bicep)
         Assert.All(
             bicep.Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
             container => Assert.Equal("None", container.GetText("properties", "publicAccess")));
+
+    [Fact]
+    public void The_account_holding_the_tables_is_locked_against_deletion_unless_the_environment_says_otherwise()
+    {
+        ArmResource lockOnAccount = bicep.Template.Single("Microsoft.Authorization/locks");
+
+        Assert.Equal("CanNotDelete", lockOnAccount.GetText("properties", "level"));
+        Assert.Contains("Microsoft.Storage/storageAccounts", lockOnAccount.Element.GetProperty("scope").GetString());
+        Assert.Equal("[parameters('lockAgainstDeletion')]", lockOnAccount.Element.GetProperty("condition").GetString());
+        // Wired to main.bicep's lockStorage, which is on unless the azd environment turns it off.
+        Assert.Equal("true", lockOnAccount.Scope.ParameterText("lockAgainstDeletion"));
+        Assert.True(bicep.Template.Main.ParameterDeclaration("lockStorage").GetProperty("defaultValue").GetBoolean());
+    }
 }

@@ -14,6 +14,11 @@ param location string
 @description('Tags for both resources.')
 param tags object
 
+@description('Gigabytes of telemetry Log Analytics takes a day; past it, ingestion stops until the next day (a runaway log cannot run up the bill).')
+@minValue(1)
+@maxValue(100)
+param dailyQuotaGb int = 1
+
 @description('Days that Log Analytics keeps data.')
 @minValue(30)
 @maxValue(730)
@@ -28,6 +33,9 @@ resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: retentionInDays
+    workspaceCapping: {
+      dailyQuotaGb: dailyQuotaGb
+    }
     features: {
       disableLocalAuth: true
     }

@@ -116,6 +116,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ftpsState: 'Disabled'
       remoteDebuggingEnabled: false
       http20Enabled: true
+      // No other site's scripts may call the API with the visitor's browser: the page is served
+      // from the API's own origin, and the platform answers no cross-origin preflight.
+      cors: {
+        allowedOrigins: []
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

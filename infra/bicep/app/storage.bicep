@@ -20,6 +20,9 @@ param deploymentContainerName string
 @description('Name of the retrain queue (main.bicep names it once, for this queue and the app setting).')
 param retrainQueueName string
 
+@description('Lock the account against deletion through Azure Resource Manager.')
+param lockAgainstDeletion bool
+
 @description('Days that deleted blobs and deleted containers can be restored.')
 @minValue(7)
 @maxValue(365)
@@ -127,6 +130,18 @@ resource ingestRunsTable 'Microsoft.Storage/storageAccounts/tableServices/tables
 resource forecastLedgerTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
   parent: tableService
   name: 'ForecastLedger'
+}
+
+// Tables have no soft delete: the account (its tables, the registry and the ledger with it) cannot
+// be deleted through Azure Resource Manager until someone with Owner rights removes this lock.
+// Data-plane deletes stay possible for the app's identity; docs/deploy.md says how to export tables.
+resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lockAgainstDeletion) {
+  name: '${name}-cannot-delete'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the model registry, champion aliases and forecast ledger, which have no soft delete.'
+  }
 }
 
 output name string = storage.name

@@ -20,7 +20,7 @@ public sealed class GetDashboard(DashboardService dashboard, IOptions<ServingOpt
         ArgumentNullException.ThrowIfNull(request);
         RenderedPage page = await dashboard.PageAsync(cancellationToken);
         // Nothing outside the page may load: it is self-contained, and this keeps it so.
-        request.HttpContext.Response.Headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+        request.HttpContext.Response.Headers.ContentSecurityPolicy = SecurityHeaders.PagePolicy;
         var content = new ContentResult { Content = page.Content, ContentType = page.MediaType, StatusCode = page.HasForecast ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable };
         if (!page.HasForecast)
         {

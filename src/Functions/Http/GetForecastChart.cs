@@ -32,7 +32,7 @@ public sealed class GetForecastChart(DashboardService dashboard, IOptions<Servin
         try
         {
             RenderedPage chart = await dashboard.ChartAsync(days, history, cancellationToken);
-            request.HttpContext.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+            request.HttpContext.Response.Headers.ContentSecurityPolicy = SecurityHeaders.ChartPolicy;
             return HttpCaching.Cacheable(request, new ContentResult { Content = chart.Content, ContentType = chart.MediaType }, chart.ETag, chart.MaxAgeSeconds);
         }
         catch (Exception e) when (e is NotReadyException or DataTooOldException)
