@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SunspotForecaster.Core;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Functions;
+using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Functions.Http;
 
 // Before any thread allocates: libtorch's freed buffers stay in the heap (see NativeHeap).
@@ -13,5 +14,7 @@ builder.ConfigureFunctionsWebApplication();
 SecurityHeaders.AddTo(builder.Services);
 builder.Services.AddSunspotTelemetry();
 builder.Services.AddSunspotCore(builder.Configuration);
+// Last: stopped first, it cancels a running retrain and waits for it while the worker still answers the host.
+builder.Services.AddRunningWork();
 
 builder.Build().Run();

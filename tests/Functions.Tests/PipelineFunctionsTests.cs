@@ -34,6 +34,7 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         services.AddSunspotCore(configuration);
         services.AddTransient<IngestSunspots>();
         services.AddTransient<RetrainModel>();
+        services.AddRunningWork();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _queue = new QueueClient(azurite.ConnectionString, configuration["Storage:RetrainQueue"]);
     }

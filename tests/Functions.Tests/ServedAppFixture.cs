@@ -4,6 +4,7 @@ using SunspotForecaster.Core;
 using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Functions.Background;
 using SunspotForecaster.Functions.Http;
 using SunspotForecaster.Testing;
 using SunspotForecaster.Testing.Azurite;
@@ -39,10 +40,12 @@ public sealed class ServedAppFixture : IAsyncLifetime
         services.AddSunspotCore(configuration);
         SecurityHeaders.AddTo(services);
         // The background functions, which the tests call as classes (the HTTP ones are created per request by the stand-in).
-        foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.Namespace == typeof(Background.IngestEisn).Namespace && t.GetMethods().Any(m => m.IsDefined(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false))))
+        foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.Namespace == typeof(IngestEisn).Namespace && t.GetMethods().Any(m => m.IsDefined(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false))))
         {
             services.AddTransient(function);
         }
+
+        services.AddRunningWork();
     }
 
     /// <summary>Another instance of the app behind its own server, on the same Azurite.</summary>

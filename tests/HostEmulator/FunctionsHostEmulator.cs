@@ -81,6 +81,9 @@ internal sealed partial class FunctionsHostEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>After <see cref="StopAsync"/>: whether the worker exited by itself within the grace period its WorkerTerminate gave it.</summary>
+    public bool? ExitedWithinGrace { get; private set; }
+
     /// <summary>The worker's exit code once it has exited.</summary>
     public Task<int> WorkerExited => _worker?.Exited ?? Task.FromResult(0);
 
@@ -224,7 +227,8 @@ internal sealed partial class FunctionsHostEmulator : IAsyncDisposable
                 _channel.Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TerminateGrace) } });
             }
 
-            await _worker.WaitForExitOrKillAsync(TerminateGrace * 3);
+            ExitedWithinGrace = await Task.WhenAny(_worker.Exited, Task.Delay(TerminateGrace)) == _worker.Exited;
+            await _worker.WaitForExitOrKillAsync(TerminateGrace * 2);
         }
 
         _channel.Close(new ObjectDisposedException(nameof(FunctionsHostEmulator), "The emulated host has stopped."));

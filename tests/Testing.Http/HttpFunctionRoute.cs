@@ -7,9 +7,12 @@ namespace SunspotForecaster.Testing.Http;
 /// One HTTP function as the Functions host sees it in the built <c>functions.metadata</c>: its name,
 /// route (with the host's prefix), methods, authorization level, and the method the worker invokes.
 /// </summary>
-public sealed record HttpFunctionRoute(string Name, string Route, IReadOnlyList<string> Methods, string AuthLevel, MethodInfo Entry)
+public sealed partial record HttpFunctionRoute(string Name, string Route, IReadOnlyList<string> Methods, string AuthLevel, MethodInfo Entry)
 {
     public bool NeedsKey => !string.Equals(AuthLevel, "anonymous", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The route in the OpenAPI document's spelling: without the prefix, constraints dropped (<c>/models/{name}/{version}/promote</c>).</summary>
+    public string DocumentPath => "/" + RouteConstraint().Replace(Route["api/".Length..], "{$1}");
 
     /// <summary>The HTTP functions of the app built into <paramref name="functionsOutput"/>, read as the host reads them.</summary>
     public static IReadOnlyList<HttpFunctionRoute> Read(string functionsOutput)
@@ -62,4 +65,7 @@ public sealed record HttpFunctionRoute(string Name, string Route, IReadOnlyList<
             ? prefix.GetString()!.Trim('/')
             : "api";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\w+):\w+\}")]
+    private static partial System.Text.RegularExpressions.Regex RouteConstraint();
 }

@@ -12,7 +12,7 @@ namespace SunspotForecaster.Core.Presentation;
 /// dated axes and SILSO's credit. The same picture for <c>GET /api/forecast/chart</c>, the page and
 /// <c>sunspots forecast --chart</c>.
 /// </summary>
-public static class ForecastChart
+public static partial class ForecastChart
 {
     public const int Width = 960;
     public const int Height = 440;
@@ -65,7 +65,7 @@ public static class ForecastChart
         plot.Legend.IsVisible = true;
         plot.Legend.Alignment = Alignment.UpperLeft;
         plot.Axes.SetLimitsY(0, Math.Max(10, plot.Axes.GetDataLimits().Top * 1.08));
-        return Accessible(plot.GetSvgXml(Width, Height), Description(series, forecast, start, end));
+        return Accessible(StableIds(plot.GetSvgXml(Width, Height)), Description(series, forecast, start, end));
     }
 
     private static string Title(SunspotForecast forecast, DateOnly issueDay) =>
@@ -138,6 +138,29 @@ public static class ForecastChart
     }
 
     // ScottPlot writes a bare <svg>: give it a role, a title and a description for screen readers.
+    /// <summary>
+    /// Skia's SVG canvas names clip paths from a counter that outlives one drawing, so the same chart
+    /// came out with other ids, bytes and ETag on another instance or at a later render (a cache
+    /// could not revalidate it). They are renumbered in order of appearance.
+    /// </summary>
+    private static string StableIds(string svg)
+    {
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        return ClipId().Replace(svg, match =>
+        {
+            if (!ids.TryGetValue(match.Value, out string? id))
+            {
+                id = string.Create(CultureInfo.InvariantCulture, $"cl_{ids.Count}");
+                ids[match.Value] = id;
+            }
+
+            return id;
+        });
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=id=""|url\(#)cl_[0-9a-f]+(?=["")])")]
+    private static partial System.Text.RegularExpressions.Regex ClipId();
+
     private static string Accessible(string svg, string description)
     {
         int open = svg.IndexOf("<svg", StringComparison.Ordinal);

@@ -11,14 +11,16 @@ namespace SunspotForecaster.Functions.Background;
 /// that can never succeed is logged and completed once; while another trainer holds the model, the
 /// message is sent again to come back when that trainer can have finished; any other failure
 /// throws, so the host delivers the message again (after five attempts it goes to
-/// <c>retrain-requests-poison</c>).
+/// <c>retrain-requests-poison</c>). When the worker stops, the retrain is cancelled and the stop
+/// waits for it to unwind (<see cref="RunningWork"/>).
 /// </summary>
-public sealed partial class RetrainModel(RetrainService retrain, ILogger<RetrainModel> logger)
+public sealed partial class RetrainModel(RetrainService retrain, RunningWork running, ILogger<RetrainModel> logger)
 {
     [Function(nameof(RetrainModel))]
     public async Task Run([QueueTrigger("%" + StorageOptions.RetrainQueueSetting + "%", Connection = StorageOptions.QueuesSection)] string message, CancellationToken cancellationToken)
     {
-        RetrainResult result = await retrain.HandleMessageAsync(message, cancellationToken);
+        // Also cancelled when the worker stops: the host does not cancel the invocation then.
+        RetrainResult result = await running.RunAsync(token => retrain.HandleMessageAsync(message, token), cancellationToken);
         if (result.Outcome == RetrainOutcome.Dropped)
         {
             LogPermanentFailure(result.Message);
