@@ -38,7 +38,6 @@ public sealed class ServedAppFixture : IAsyncLifetime
         services.AddLogging();
         services.AddSingleton(clock ?? ShiftedClock.At(LastDay));
         services.AddSunspotCore(configuration);
-        SecurityHeaders.AddTo(services);
         // The background functions, which the tests call as classes (the HTTP ones are created per request by the stand-in).
         foreach (Type function in typeof(GetForecast).Assembly.GetTypes().Where(t => t.Namespace == typeof(IngestEisn).Namespace && t.GetMethods().Any(m => m.IsDefined(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false))))
         {

@@ -36,7 +36,6 @@ await using FunctionsServer server = await FunctionsServer.StartAsync(services =
     services.AddSingleton<TimeProvider>(clock);
     // The app's own car-model gate (every sequence up to 64 steps), not the tests' shorter one.
     services.AddSunspotCore(TestSettings.For(azurite.ConnectionString, ("Promotion:CarEnumerationMaxLength", 64)));
-    SunspotForecaster.Functions.Http.SecurityHeaders.AddTo(services);
 });
 Log($"training the champions on {data} (default settings) ...");
 IngestResult ingest = await server.Get<IngestService>().IngestAsync(data, CancellationToken.None);

@@ -80,6 +80,8 @@ public sealed class FunctionsServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = HostMaxRequestBodyBytes;
         });
         configure(builder.Services);
+        // What the worker's Program adds to its ASP.NET Core pipeline besides the app's services.
+        Functions.Http.SecurityHeaders.AddTo(builder.Services);
         builder.Services.AddMvcCore();
         builder.Services.AddRouting();
         WebApplication app = builder.Build();
