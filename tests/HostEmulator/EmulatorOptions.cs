@@ -21,6 +21,15 @@ internal sealed class EmulatorOptions
     /// <summary>Overrides host.json's <c>extensions.queues.visibilityTimeout</c> (the delay before a failed message comes back).</summary>
     public TimeSpan? QueueVisibilityTimeout { get; init; }
 
+    /// <summary>The HTTP front's port on 127.0.0.1 (0: a free port the system picks; the host's own is 7071).</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>Called with each RpcLog as the worker sends it (a local run prints them as they come).</summary>
+    public Action<WorkerLog>? OnLog { get; init; }
+
+    /// <summary>Called with each line the worker writes to its console.</summary>
+    public Action<string>? OnWorkerOutput { get; init; }
+
     /// <summary>Reads the <c>Values</c> of a local.settings.json file into <see cref="AppSettings"/>.</summary>
     public EmulatorOptions WithLocalSettings(string path)
     {

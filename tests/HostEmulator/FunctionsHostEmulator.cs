@@ -63,6 +63,9 @@ internal sealed partial class FunctionsHostEmulator : IAsyncDisposable
     /// <summary>The emulated host's HTTP front (http://127.0.0.1:port/); <c>/api/…</c> reaches the functions.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The worker's process id once it has started.</summary>
+    public int? WorkerProcessId => _worker?.Id;
+
     /// <summary>Every RpcLog the worker sent so far.</summary>
     public IReadOnlyCollection<WorkerLog> Logs => _channel.Logs;
 
@@ -94,7 +97,7 @@ internal sealed partial class FunctionsHostEmulator : IAsyncDisposable
     public static async Task<FunctionsHostEmulator> StartAsync(EmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var channel = new WorkerChannel(Guid.NewGuid().ToString());
+        var channel = new WorkerChannel(Guid.NewGuid().ToString(), options.OnLog);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>

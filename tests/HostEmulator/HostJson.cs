@@ -21,7 +21,10 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan FunctionTimeout, Qu
                 Int(queues, "batchSize") ?? 16,
                 Int(queues, "maxDequeueCount") ?? 5,
                 Time(queues, "visibilityTimeout") ?? TimeSpan.Zero,
-                !string.Equals(String(queues, "messageEncoding"), "none", StringComparison.OrdinalIgnoreCase)));
+                !string.Equals(String(queues, "messageEncoding"), "none", StringComparison.OrdinalIgnoreCase))
+            {
+                MaxPollingInterval = Time(queues, "maxPollingInterval") ?? TimeSpan.FromMinutes(1),
+            });
     }
 
     private static JsonElement Section(JsonElement parent, string name) =>
@@ -38,4 +41,8 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan FunctionTimeout, Qu
 }
 
 /// <summary>host.json's <c>extensions.queues</c>, with the host's defaults.</summary>
-internal sealed record QueuesSettings(int BatchSize, int MaxDequeueCount, TimeSpan VisibilityTimeout, bool Base64);
+internal sealed record QueuesSettings(int BatchSize, int MaxDequeueCount, TimeSpan VisibilityTimeout, bool Base64)
+{
+    /// <summary>The longest wait between two polls of an empty queue (the listener backs off from 100 ms up to this).</summary>
+    public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
+}

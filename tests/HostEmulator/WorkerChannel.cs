@@ -12,7 +12,7 @@ namespace SunspotForecaster.HostEmulator;
 /// with the same key (the init and metadata responses, a load response per function id, an
 /// invocation response per invocation id). Logs are kept.
 /// </summary>
-internal sealed class WorkerChannel(string workerId)
+internal sealed class WorkerChannel(string workerId, Action<WorkerLog>? onLog = null)
 {
     private readonly Channel<StreamingMessage> _outbound = Channel.CreateUnbounded<StreamingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<StreamingMessage>> _pending = new(StringComparer.Ordinal);
@@ -142,7 +142,9 @@ internal sealed class WorkerChannel(string workerId)
         if (message.ContentCase == MessageKind.RpcLog)
         {
             RpcLog log = message.RpcLog;
-            _logs.Enqueue(new WorkerLog(log.Level, log.LogCategory, log.Category, log.Message, log.InvocationId, log.Exception?.Message));
+            var entry = new WorkerLog(log.Level, log.LogCategory, log.Category, log.Message, log.InvocationId, log.Exception?.Message);
+            _logs.Enqueue(entry);
+            onLog?.Invoke(entry);
         }
         else if (key is not null && _pending.TryRemove(key, out TaskCompletionSource<StreamingMessage>? answer))
         {

@@ -72,8 +72,8 @@ internal sealed class WorkerProcess : IDisposable
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process);
-        process.OutputDataReceived += (_, e) => worker.Output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => worker.Output.Add(e.Data);
+        process.OutputDataReceived += (_, e) => worker.Received(e.Data, options.OnWorkerOutput);
+        process.ErrorDataReceived += (_, e) => worker.Received(e.Data, options.OnWorkerOutput);
         process.Exited += (_, _) => worker._exited.TrySetResult(process.ExitCode);
         try
         {
@@ -88,6 +88,15 @@ internal sealed class WorkerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
+    }
+
+    private void Received(string? line, Action<string>? onLine)
+    {
+        Output.Add(line);
+        if (line is not null)
+        {
+            onLine?.Invoke(line);
+        }
     }
 
     /// <summary>Waits for the worker to exit by itself; kills it (and its children) when it has not within <paramref name="grace"/>.</summary>

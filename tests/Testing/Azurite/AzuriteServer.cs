@@ -76,8 +76,13 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     public string RecentOutput => _output.ToString();
 
     /// <summary>Installs Azurite if needed, starts it and waits until every service answers.</summary>
-    public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(new AzuriteStartOptions(), cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(CancellationToken)"/>, on the ports and with the storage of <paramref name="options"/>.</summary>
+    public static async Task<AzuriteServer> StartAsync(AzuriteStartOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         string root = RepositoryPaths.Root;
         string version = await EnsureInstalledAsync(root, cancellationToken);
         string azurite = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -98,8 +103,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             // Port 0: the system picks free ports as Azurite binds them, so parallel runs never race
             // for a port; Azurite prints the ports it got.
-            "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl",
+            "--blobPort", Port(options.BlobPort), "--queuePort", Port(options.QueuePort), "--tablePort", Port(options.TablePort),
+            .. (options.Location is null ? (string[])["--inMemoryPersistence"] : ["--location", Path.GetFullPath(options.Location)]),
+            "--skipApiVersionCheck", "--disableProductStyleUrl",
             "--disableTelemetry", "--silent"])
         {
             startInfo.ArgumentList.Add(argument);
@@ -155,6 +161,30 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             workspace.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Asks Azurite to shut down (SIGTERM, which it handles as Ctrl-C: it closes its servers and writes its
+    /// data to disk), and kills it when it has not exited within <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (Volatile.Read(ref _disposed) == 0 && !OperatingSystem.IsWindows())
+        {
+            try
+            {
+                using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                await signal!.WaitForExitAsync();
+                using var timeout = new CancellationTokenSource(grace);
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or Win32Exception)
+            {
+                // Not gone in time, or already gone: disposing kills what is left.
+            }
+        }
+
+        await DisposeAsync();
     }
 
     public ValueTask DisposeAsync()
@@ -385,6 +415,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         return options;
     }
 
+    private static string Port(int port) =>
+        port is >= 0 and <= 65535 ? port.ToString(System.Globalization.CultureInfo.InvariantCulture) : throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0 (a free one) to 65535.");
+
     [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at (?<url>https?://\S+)")]
     private static partial Regex ListeningLine();
 }
+
+/// <summary>Where a started Azurite listens (0: a free port the system picks) and keeps its data (null: in memory, gone when it stops).</summary>
+public sealed record AzuriteStartOptions(int BlobPort = 0, int QueuePort = 0, int TablePort = 0, string? Location = null);
