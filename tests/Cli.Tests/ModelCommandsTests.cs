@@ -161,6 +161,28 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Replay_answers_its_days_the_scores_of_every_lead_and_the_demotions_as_json()
+    {
+        CliResult result = await CliRunner.RunAsync("replay", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--from", "1999-01-01", "--to", "1999-01-31", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        JsonElement json = result.Json();
+        Assert.Equal("1999-01-01", json.GetProperty("from").GetString());
+        Assert.Equal("1999-01-31", json.GetProperty("to").GetString());
+        Assert.Equal(31, json.GetProperty("days").GetInt32());
+        Assert.Contains("stand in for the daily estimate", json.GetProperty("note").GetString());
+        JsonElement[] byLead = [.. json.GetProperty("byLead").EnumerateArray()];
+        Assert.Equal(Enumerable.Range(1, 30), byLead.Select(l => l.GetProperty("lead").GetInt32()));
+        Assert.InRange(byLead[0].GetProperty("n").GetInt32(), 1, 31);
+        foreach (string field in new[] { "rmse", "persistenceRmse", "rotationMeanRmse", "coverage", "linearRmse" })
+        {
+            Assert.True(double.IsFinite(byLead[0].GetProperty(field).GetDouble()), field);
+        }
+
+        Assert.Equal(JsonValueKind.Array, json.GetProperty("demotions").ValueKind);
+    }
+
+    [Fact]
     public async Task Bench_reports_latency_throughput_cold_start_and_memory()
     {
         CliResult result = await CliRunner.RunAsync("bench", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--forecasts", "200", "--json");

@@ -109,6 +109,9 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
         var first = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn, "--page-dir", pages);
         var second = await Run("pipeline", "run", "--source", file, "--eisn-source", eisn, "--page-dir", pages);
         var models = await Run("models", "list", "--name", "sunspots");
+        var skill = await Run("skill");
+        var show = await Run("models", "show", "--name", "sunspots", "--version", "1");
+        var promote = await Run("models", "promote", "--name", "sunspots", "--version", "1");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal("Stored", first.Json.GetProperty("ingest").GetProperty("outcome").GetString());
@@ -133,6 +136,31 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
         Assert.All(second.Json.GetProperty("steps").EnumerateArray(), s => Assert.Equal("skipped", s.GetProperty("outcome").GetString()));
         Assert.Equal(1, models.Json.GetProperty("champion").GetInt32());
         Assert.Single(models.Json.GetProperty("versions").EnumerateArray());
+
+        // One registry row, and the champion a promotion makes (docs/contracts.md).
+        Assert.Equal(0, show.ExitCode);
+        Assert.Equal("sunspots", show.Json.GetProperty("name").GetString());
+        Assert.Equal(1, show.Json.GetProperty("version").GetInt32());
+        Assert.Equal("promoted", show.Json.GetProperty("status").GetString());
+        Assert.Equal(first.Json.GetProperty("ingest").GetProperty("sha256").GetString(), show.Json.GetProperty("dataSha256").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", show.Json.GetProperty("manifestSha256").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", show.Json.GetProperty("weightsSha256").GetString());
+        Assert.True(show.Json.GetProperty("weightsBytes").GetInt64() > 0);
+        Assert.True(show.Json.GetProperty("testRmse").GetDouble() > 0);
+        Assert.Equal(0, promote.ExitCode);
+        Assert.Equal("sunspots", promote.Json.GetProperty("name").GetString());
+        Assert.Equal(1, promote.Json.GetProperty("version").GetInt32());
+        Assert.True(promote.Json.TryGetProperty("promotedAt", out _));
+        Assert.False(string.IsNullOrEmpty(promote.Json.GetProperty("reason").GetString()));
+
+        // The live skill report's fields (docs/contracts.md), the window ending today.
+        Assert.Equal(0, skill.ExitCode);
+        Assert.Equal("sunspots", skill.Json.GetProperty("model").GetString());
+        Assert.Equal(1, skill.Json.GetProperty("champion").GetInt32());
+        Assert.Equal($"{today:yyyy-MM-dd}", skill.Json.GetProperty("to").GetString());
+        Assert.Equal(skill.Json.GetProperty("windowDays").GetInt32(), today.DayNumber - DateOnly.Parse(skill.Json.GetProperty("from").GetString()!, System.Globalization.CultureInfo.InvariantCulture).DayNumber);
+        Assert.Equal(JsonValueKind.Array, skill.Json.GetProperty("lines").ValueKind);
+        Assert.True(skill.Json.TryGetProperty("championTest", out _));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -91,12 +92,28 @@ public sealed partial class ChartAndPageTests(ServedAppFixture app, AzuriteFixtu
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Matches("<img id=\"chart\" src=\"data:image/svg\\+xml;base64,[^\"]+\" width=\"\\d+\" height=\"\\d+\" alt=\"Chart of the daily sunspot number[^\"]+\">", html);
+        Assert.Matches("<img id=\"chart\" src=\"data:image/svg\\+xml;base64,[^\"]+\" width=\"960\" height=\"440\" alt=\"Chart of the daily sunspot number[^\"]+\">", html);
+        // A phone is shown the chart drawn narrow, with its own title and short dates.
+        Match compact = Regex.Match(html, "<source media=\"\\(max-width: 48rem\\)\" srcset=\"data:image/svg\\+xml;base64,([^\"]+)\" width=\"480\" height=\"460\">");
+        Assert.True(compact.Success, "no compact chart for small screens");
+        XDocument narrow = XDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(compact.Groups[1].Value)));
+        Assert.Equal("480", narrow.Root!.Attribute("width")?.Value);
+        string[] narrowTexts = Texts(narrow);
+        Assert.Contains("Forecast from 2026-02-21, model version 1", narrowTexts);
+        Assert.Contains("today", narrowTexts);
+        Assert.Contains("Royal Observatory of Belgium, Brussels", narrowTexts);
+        Assert.Contains(narrowTexts, t => Regex.IsMatch(t, "^\\d{1,2} [A-Z][a-z]{2}$"));
         JsonElement tomorrow = forecast.GetProperty("forecasts")[0];
         Assert.Contains($"<span id=\"tomorrow-value\">{tomorrow.GetProperty("value").GetDouble():0.0}</span>", html);
         Assert.Contains($"<span id=\"tomorrow-lower\">{tomorrow.GetProperty("lower").GetDouble():0.0}</span>", html);
         Assert.Equal(30, Regex.Matches(html, "<tr><th scope=\"row\"><time datetime=\"2026-0[23]-\\d\\d\">").Count);
         Assert.Contains("<dd id=\"model-version\">1</dd>", html);
+        // Hashes stay in the JSON; the page folds a shortened one away under "Provenance".
+        string sha256 = forecast.GetProperty("model").GetProperty("dataSha256").GetString()!;
+        Assert.DoesNotContain(sha256, html);
+        Assert.Contains($"SHA-256 <code>{sha256[..12]}&#x2026;</code>", html[html.IndexOf("<details id=\"provenance\">", StringComparison.Ordinal)..]);
+        Assert.Contains("<table id=\"days\">", html);
+        Assert.Contains("<dl id=\"methods\">\n<dt>linear</dt><dd>a linear regression", html);
         Assert.Contains("2026-02-19 (estimate), 1 day ago", html);
         Assert.Contains("id=\"skill-none\"", html);
     }

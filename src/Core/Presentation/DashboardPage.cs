@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using SunspotForecaster.Models.Evaluation;
 using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Core.Pipeline;
@@ -14,7 +15,7 @@ namespace SunspotForecaster.Core.Presentation;
 /// model's provenance, its live skill and the data's freshness. Values come from the same answer the
 /// JSON API gives, written with one decimal.
 /// </summary>
-public static class DashboardPage
+public static partial class DashboardPage
 {
     /// <summary>Observed days the page's chart draws before the forecast.</summary>
     public const int HistoryDays = 120;
@@ -88,29 +89,51 @@ public static class DashboardPage
             page.Append(CultureInfo.InvariantCulture, $"""<p class="notice" role="status">No model could answer ({E(forecast.Reason ?? "unknown reason")}): these values are a baseline, without an interval.</p>""").Append('\n');
         }
 
-        string svg = ForecastChart.Svg(view.Series, forecast, HistoryDays);
+        // A phone gets the chart drawn narrow with large text: the wide one scaled to its width would set text at 4 px.
+        ChartLayout wide = ChartLayout.Wide, compact = ChartLayout.Compact;
         page.Append(CultureInfo.InvariantCulture, $"""
             </section>
             <figure>
-            <img id="chart" src="data:image/svg+xml;base64,{Convert.ToBase64String(Encoding.UTF8.GetBytes(svg))}" width="{ForecastChart.Width}" height="{ForecastChart.Height}" alt="{E(ChartAlt(view))}">
+            <picture>
+            <source media="(max-width: {CompactUpToRem}rem)" srcset="{ChartUri(view, compact)}" width="{compact.Width}" height="{compact.Height}">
+            <img id="chart" src="{ChartUri(view, wide)}" width="{wide.Width}" height="{wide.Height}" alt="{E(ChartAlt(view))}">
+            </picture>
             <figcaption>The last {HistoryDays} days observed and the next {forecast.Forecasts.Count} forecast; the shaded band is the {Level(first)} interval. <a href="forecast/chart?days={forecast.Forecasts.Count}">Chart alone (SVG)</a>.</figcaption>
             </figure>
             <section aria-labelledby="days-heading">
             <h2 id="days-heading">The next {forecast.Forecasts.Count} days</h2>
             <div class="scroll">
             <table id="days">
-            <caption>Forecast daily sunspot number with its {Level(first)} interval; lead is the number of days after the last observation.</caption>
-            <thead><tr><th scope="col">Date</th><th scope="col">Lead (days)</th><th scope="col">Forecast</th><th scope="col">Interval</th><th scope="col">Method</th></tr></thead>
+            <caption>Forecast daily sunspot number with its {Level(first)} interval (low–high); lead is the number of days after the last observation.</caption>
+            <thead><tr><th scope="col">Date</th><th scope="col">Lead</th><th scope="col">Value</th><th scope="col">{Level(first)} interval</th><th scope="col">Method</th></tr></thead>
             <tbody>
 
             """);
         foreach (ForecastDay day in forecast.Forecasts)
         {
-            string interval = day.Lower is { } low && day.Upper is { } high ? $"{N(low)} to {N(high)}" : "none";
+            string interval = day.Lower is { } low && day.Upper is { } high ? $"{N(low)}–{N(high)}" : "none";
             page.Append(CultureInfo.InvariantCulture, $"""<tr><th scope="row"><time datetime="{day.Date:yyyy-MM-dd}">{day.Date:yyyy-MM-dd}</time></th><td>{day.Lead}</td><td>{N(day.Value)}</td><td>{interval}</td><td>{MethodName(day.Method)}</td></tr>""").Append('\n');
         }
 
-        page.Append("</tbody>\n</table>\n</div>\n</section>\n");
+        page.Append("</tbody>\n</table>\n</div>\n");
+        AppendMethods(page, forecast);
+        page.Append("</section>\n");
+    }
+
+    /// <summary>What each method in the table is, and why it serves its leads.</summary>
+    private static void AppendMethods(StringBuilder page, SunspotForecast forecast)
+    {
+        string why = forecast.Fallback
+            ? "No model could answer, so every lead is served by a baseline."
+            : "Each lead is served by the method that forecast that lead best on the validation years, when the model was trained.";
+        page.Append(CultureInfo.InvariantCulture, $"""<p id="methods-note">Method: what the value comes from. {why}</p>""").Append('\n');
+        page.Append("<dl id=\"methods\">\n");
+        foreach (ForecastMethod method in forecast.Forecasts.Select(d => d.Method).Distinct().Order())
+        {
+            page.Append(CultureInfo.InvariantCulture, $"""<dt>{MethodName(method)}</dt><dd>{MethodMeaning(method)}</dd>""").Append('\n');
+        }
+
+        page.Append("</dl>\n");
     }
 
     private static void AppendProvenance(StringBuilder page, ForecastView? view)
@@ -137,11 +160,16 @@ public static class DashboardPage
                 """);
         }
 
+        // Hashes mean nothing to a reader: shortened, and folded away; the JSON API gives them whole.
         page.Append(CultureInfo.InvariantCulture, $"""
-            <dt>Daily file (SHA-256)</dt><dd><code>{E(model.DataSha256 ?? "unknown")}</code></dd>
             <dt>Test RMSE</dt><dd>{model.TestRmse.ToString("0.000", CultureInfo.InvariantCulture)}</dd>
-            <dt>Code</dt><dd><code>{E(model.CodeVersion)}</code></dd>
             </dl>
+            <details id="provenance"><summary>Provenance</summary>
+            <dl>
+            <dt>Daily file</dt><dd>SHA-256 <code>{E(Shortened(model.DataSha256 ?? "unknown"))}</code> (whole in <a href="forecast">the JSON answer</a>)</dd>
+            <dt>Code</dt><dd><code>{E(Shortened(model.CodeVersion))}</code></dd>
+            </dl>
+            </details>
             </section>
 
             """);
@@ -212,6 +240,12 @@ public static class DashboardPage
     private static void AppendIngest(StringBuilder page, string label, HealthSummary.IngestState? ingest) =>
         page.Append(CultureInfo.InvariantCulture, $"""<dt>{label}</dt><dd>{(ingest is null ? "never" : $"{ingest.Time.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {E(ingest.Outcome.ToLowerInvariant())}{(ingest.Error is { } error ? $" ({E(error)})" : string.Empty)}")}</dd>""").Append('\n');
 
+    /// <summary>Screens up to this width (in rem) are shown the compact chart.</summary>
+    private const int CompactUpToRem = 48;
+
+    private static string ChartUri(ForecastView view, ChartLayout layout) =>
+        "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(ForecastChart.Svg(view.Series, view.Forecast, HistoryDays, layout)));
+
     private static string ChartAlt(ForecastView view)
     {
         SunspotForecast forecast = view.Forecast;
@@ -229,11 +263,25 @@ public static class DashboardPage
 
     private static string MethodName(ForecastMethod method) => method switch
     {
-        ForecastMethod.Model => "model",
+        ForecastMethod.Model => "network",
         ForecastMethod.Persistence => "persistence",
-        ForecastMethod.Linear => "linear model",
+        ForecastMethod.Linear => "linear",
         _ => "27-day mean",
     };
+
+    private static string MethodMeaning(ForecastMethod method) => method switch
+    {
+        ForecastMethod.Model => "the recurrent neural network, rolled forward day by day from the recent values",
+        ForecastMethod.Persistence => "the last observed value, carried forward unchanged",
+        ForecastMethod.Linear => "a linear regression fitted for this lead on the recent values and their 27- and 81-day means",
+        _ => "the mean of the last 27 days observed, one solar rotation",
+    };
+
+    /// <summary><paramref name="text"/> with every long hexadecimal hash cut to its first 12 digits, as Git shortens commits.</summary>
+    public static string Shortened(string text) => LongHex().Replace(text, hash => hash.Value[..12] + "…");
+
+    [GeneratedRegex("[0-9a-fA-F]{16,}")]
+    private static partial Regex LongHex();
 
     /// <summary>A value as the page writes it: one decimal, invariant culture.</summary>
     public static string N(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
@@ -259,6 +307,9 @@ public static class DashboardPage
         dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}
         dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
         footer{margin-top:2rem;font-size:.9rem}
-        @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}.interval{display:block;white-space:normal}}
+        summary{cursor:pointer;font-weight:600;margin:.5rem 0}
+        #methods-note{margin-bottom:.2rem}
+        @media (max-width:40rem){main{padding:.75rem}dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}.interval{display:block;white-space:normal}
+        #days th,#days td{padding:.25rem .3rem;font-size:.8125rem}#days tbody th{font-weight:400}#days thead th,#days td:last-child{white-space:normal;vertical-align:bottom}}
         """;
 }

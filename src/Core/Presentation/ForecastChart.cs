@@ -9,14 +9,12 @@ namespace SunspotForecaster.Core.Presentation;
 /// <summary>
 /// The forecast as a picture (SVG, drawn by ScottPlot): the last observed days, each kind drawn
 /// apart (definitive, provisional, estimate), the issue day marked, the forecast with its 90% band,
-/// dated axes and SILSO's credit. The same picture for <c>GET /api/forecast/chart</c>, the page and
-/// <c>sunspots forecast --chart</c>.
+/// dated axes and SILSO's credit, the legend below the plot. The same picture for
+/// <c>GET /api/forecast/chart</c>, the page and <c>sunspots forecast --chart</c>, drawn in the
+/// <see cref="ChartLayout.Wide"/> layout, or <see cref="ChartLayout.Compact"/> for a phone's width.
 /// </summary>
 public static partial class ForecastChart
 {
-    public const int Width = 960;
-    public const int Height = 440;
-
     /// <summary>Most observed days a chart draws (ten years).</summary>
     public const int MaxHistoryDays = 3_653;
 
@@ -26,10 +24,14 @@ public static partial class ForecastChart
     private static readonly Color ForecastColour = Color.FromHex("#7c3aed");
 
     /// <summary>The chart of <paramref name="forecast"/> after the last <paramref name="historyDays"/> days of <paramref name="series"/> up to its last observation.</summary>
-    public static string Svg(ObservedSeries series, SunspotForecast forecast, int historyDays)
+    public static string Svg(ObservedSeries series, SunspotForecast forecast, int historyDays) => Svg(series, forecast, historyDays, ChartLayout.Wide);
+
+    /// <summary>The same chart drawn in <paramref name="layout"/>.</summary>
+    public static string Svg(ObservedSeries series, SunspotForecast forecast, int historyDays, ChartLayout layout)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(layout);
         if (historyDays is < 1 or > MaxHistoryDays)
         {
             throw new ArgumentException($"history must be between 1 and {MaxHistoryDays} days; it is {historyDays}.", nameof(historyDays));
@@ -44,34 +46,72 @@ public static partial class ForecastChart
         AddObserved(plot, series, start, end, ObservationKind.Estimate, Estimate, "daily estimate (EISN)");
         AddForecast(plot, forecast);
 
-        DateOnly issueDay = SunspotForecast.IssueDay(forecast.IssuedAt);
-        var today = plot.Add.VerticalLine(X(issueDay));
-        today.LineColor = Colors.Gray;
-        today.LinePattern = LinePattern.Dashed;
-        today.LabelText = "today";
-        today.LabelFontColor = Colors.Black;
-        today.LabelBackgroundColor = Colors.White;
-        today.ExcludeFromLegend = true;
-        today.LabelOppositeAxis = true;
-
+        // The date axis first: until it is in place the data have no limits to read.
+        // A narrow chart has room for a tick a month only with short dates.
+        string dates = layout.Narrow ? "d MMM" : "yyyy-MM-dd";
         plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic
         {
-            LabelFormatter = date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            LabelFormatter = date => date.ToString(dates, CultureInfo.InvariantCulture),
         };
-        plot.Axes.Bottom.Label.Text = $"UTC date.  {SunspotForecast.Attribution}";
-        plot.Axes.Bottom.Label.FontSize = 12;
+        DateOnly issueDay = SunspotForecast.IssueDay(forecast.IssuedAt);
+        double top = Math.Max(10, plot.Axes.GetDataLimits().Top) * Headroom;
+        AddToday(plot, issueDay, top, layout);
+        plot.Axes.SetLimitsY(0, top);
+        Style(plot, layout);
+        // On a narrow chart the credit is wider than the plot: it breaks after the data centre's name.
+        plot.Axes.Bottom.Label.Text = layout.Narrow
+            ? $"UTC date. {SunspotForecast.Attribution.Replace("WDC-SILSO, ", "WDC-SILSO,\n", StringComparison.Ordinal)}"
+            : $"UTC date.  {SunspotForecast.Attribution}";
         plot.Axes.Left.Label.Text = "Daily sunspot number";
-        plot.Title(Title(forecast, issueDay));
-        plot.Legend.IsVisible = true;
-        plot.Legend.Alignment = Alignment.UpperLeft;
-        plot.Axes.SetLimitsY(0, Math.Max(10, plot.Axes.GetDataLimits().Top * 1.08));
-        return Accessible(StableIds(plot.GetSvgXml(Width, Height)), Description(series, forecast, start, end));
+        plot.Title(Title(forecast, issueDay, layout));
+        // Below the plot, where it can cover no data.
+        plot.ShowLegend(Edge.Bottom);
+        return Accessible(StableIds(plot.GetSvgXml(layout.Width, layout.Height)), Description(series, forecast, start, end));
     }
 
-    private static string Title(SunspotForecast forecast, DateOnly issueDay) =>
-        forecast.Fallback
-            ? $"Sunspot number: {Method(forecast)} from {issueDay.AddDays(1):yyyy-MM-dd} (no model could answer)"
-            : $"Sunspot number: forecast from {issueDay.AddDays(1):yyyy-MM-dd}{(forecast.Model?.Version is { } version ? $", model version {version}" : string.Empty)}";
+    // Room above the highest value or bound for the "today" label, so that it covers no data and stays clear of the title.
+    private const double Headroom = 1.18;
+
+    private static void AddToday(Plot plot, DateOnly issueDay, double top, ChartLayout layout)
+    {
+        var line = plot.Add.VerticalLine(X(issueDay));
+        line.LineColor = Colors.Gray;
+        line.LinePattern = LinePattern.Dashed;
+        line.ExcludeFromLegend = true;
+
+        var label = plot.Add.Text("today", X(issueDay), top);
+        label.LabelFontSize = layout.TextSize;
+        label.LabelFontColor = Colors.Black;
+        label.LabelAlignment = Alignment.UpperRight;
+        label.OffsetX = -4;
+        label.OffsetY = 4;
+    }
+
+    private static void Style(Plot plot, ChartLayout layout)
+    {
+        foreach (IAxis axis in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
+        {
+            axis.TickLabelStyle.FontSize = layout.TextSize;
+            axis.Label.FontSize = layout.TextSize + 1;
+        }
+
+        plot.Axes.Bottom.Label.FontSize = layout.TextSize;
+        plot.Axes.Title.Label.FontSize = layout.TitleSize;
+        plot.Legend.FontSize = layout.TextSize;
+    }
+
+    private static string Title(SunspotForecast forecast, DateOnly issueDay, ChartLayout layout)
+    {
+        string from = string.Create(CultureInfo.InvariantCulture, $"from {issueDay.AddDays(1):yyyy-MM-dd}");
+        if (forecast.Fallback)
+        {
+            // The legend and the page say it is a fallback: a phone's title has no room for why.
+            return $"Sunspot number: {Method(forecast)} {from}{(layout.Narrow ? string.Empty : " (no model could answer)")}";
+        }
+
+        string version = forecast.Model?.Version is { } v ? string.Create(CultureInfo.InvariantCulture, $", model version {v}") : string.Empty;
+        return layout.Narrow ? $"Forecast {from}{version}" : $"Sunspot number: forecast {from}{version}";
+    }
 
     private static string Method(SunspotForecast forecast) =>
         forecast.Forecasts.FirstOrDefault()?.Method == ForecastMethod.RotationMean ? "27-day mean" : "persistence";
