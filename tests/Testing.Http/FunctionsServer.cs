@@ -80,14 +80,14 @@ public sealed class FunctionsServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = HostMaxRequestBodyBytes;
         });
         configure(builder.Services);
-        // What the worker's Program adds to its ASP.NET Core pipeline besides the app's services.
-        Functions.Http.SecurityHeaders.AddTo(builder.Services);
         builder.Services.AddMvcCore();
         builder.Services.AddRouting();
         WebApplication app = builder.Build();
         foreach (HttpFunctionRoute route in routes)
         {
-            app.MapMethods(route.Route, route.Methods, context => InvokeAsync(context, route));
+            RequestDelegate worker = WorkerPipeline(app, route);
+            // The host answers a missing or wrong key itself, as it answers an unknown route: the worker never sees them.
+            app.MapMethods(route.Route, route.Methods, context => route.NeedsKey && !HasKey(context.Request) ? UnauthorizedAsync(context) : worker(context));
         }
 
         await app.StartAsync().ConfigureAwait(false);
@@ -95,14 +95,22 @@ public sealed class FunctionsServer : IAsyncDisposable
         return new FunctionsServer(app, routes, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>What the worker's ASP.NET Core pipeline does with a request the host hands it: the middleware the worker's Program adds (its startup filters), then the function.</summary>
+    private static RequestDelegate WorkerPipeline(IApplicationBuilder app, HttpFunctionRoute route)
+    {
+        IApplicationBuilder worker = app.New();
+        new Functions.Http.SecurityHeaders().Configure(pipeline => pipeline.Run(context => InvokeAsync(context, route)))(worker);
+        return worker.Build();
+    }
+
+    private static Task UnauthorizedAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    }
+
     private static async Task InvokeAsync(HttpContext context, HttpFunctionRoute route)
     {
-        if (route.NeedsKey && !HasKey(context.Request))
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-
         MethodInfo entry = route.Entry;
         object? instance = entry.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, entry.DeclaringType!);
         try

@@ -37,9 +37,7 @@ public sealed class ServeCycleTests(ServedWorkerFixture app, ITestOutputHelper o
     [InlineData("cars")]
     public async Task Each_trained_version_is_registered_with_its_decision_and_promoted(string model)
     {
-        var registry = app.StandIn.Get<ModelRegistry>();
-
-        ModelVersion version = Assert.Single(await registry.ListAsync(model, CancellationToken.None));
+        ModelVersion version = Assert.Single(app.VersionsAfterCycle[model]);
         output.WriteLine($"{model} version {version.Version}, trained in {version.TrainSeconds:0.0} s: {version.Status}, {version.Reason}");
 
         // The synthetic data's cycle and noise leave a wide margin over persistence on any CPU.

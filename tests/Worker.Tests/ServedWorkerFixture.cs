@@ -46,6 +46,9 @@ public sealed class ServedWorkerFixture : IAsyncLifetime
     /// <summary>Every queue message the emulated listener handed the worker after the ingest, in order.</summary>
     internal IReadOnlyList<QueueDelivery> Retrains { get; private set; } = [];
 
+    /// <summary>Each model's registered versions as the cycle left them, before any test ran (the comparison's requests promote by hand).</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<Core.Storage.ModelVersion>> VersionsAfterCycle { get; private set; } = new Dictionary<string, IReadOnlyList<Core.Storage.ModelVersion>>();
+
     public async Task InitializeAsync()
     {
         _azurite = await AzuriteServer.StartAsync();
@@ -70,6 +73,12 @@ public sealed class ServedWorkerFixture : IAsyncLifetime
 
         Retrains = retrains;
         _standIn = await StartStandInAsync(Options);
+        var registry = _standIn.Get<Core.Storage.ModelRegistry>();
+        VersionsAfterCycle = new Dictionary<string, IReadOnlyList<Core.Storage.ModelVersion>>
+        {
+            ["sunspots"] = [.. await registry.ListAsync("sunspots", CancellationToken.None)],
+            ["cars"] = [.. await registry.ListAsync("cars", CancellationToken.None)],
+        };
     }
 
     /// <summary>The synthetic SILSO file from <see cref="FirstDay"/> to <paramref name="lastDay"/>: an 11-year cycle and noise a model beats persistence on by a wide margin.</summary>
