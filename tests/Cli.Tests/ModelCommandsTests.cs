@@ -194,6 +194,10 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.True(json.GetProperty("p99Ms").GetDouble() >= json.GetProperty("p50Ms").GetDouble());
         Assert.True(json.GetProperty("forecastsPerSecond").GetDouble() > 0);
         Assert.True(json.GetProperty("coldStartMs").GetDouble() > 0);
+        JsonElement parts = json.GetProperty("coldStartParts");
+        double[] phases = [.. new[] { "runtimeMs", "packageMs", "dataMs", "forecastMs" }.Select(name => parts.GetProperty(name).GetDouble())];
+        Assert.All(phases, phase => Assert.True(phase > 0));
+        Assert.True(phases.Sum() <= json.GetProperty("coldStartMs").GetDouble() + 1, "the parts of the cold start add up to no more than the whole");
         Assert.True(json.GetProperty("peakMemoryMb").GetDouble() > 0);
     }
 

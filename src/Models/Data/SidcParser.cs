@@ -198,6 +198,11 @@ public static class SidcParser
     private static int ParseInteger(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
+        if (TryReadPlainInteger(text, out long plain) && plain <= int.MaxValue)
+        {
+            return (int)plain;
+        }
+
         // SILSO never writes a '+' or a "-0": either is a damaged byte, not a number (a minus sign
         // before any other number is read, so that a negative count is named as such).
         if (text.StartsWith("+"u8) || !int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
@@ -212,6 +217,11 @@ public static class SidcParser
     private static double ParseNumber(ReadOnlySpan<byte> field, int lineNumber, string name)
     {
         ReadOnlySpan<byte> text = field.Trim((byte)' ');
+        if (TryReadPlainDecimal(text, out double plain))
+        {
+            return plain;
+        }
+
         // TryParse also accepts "NaN" and "Infinity", which are no sunspot numbers.
         if (text.StartsWith("+"u8)
             || !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
@@ -221,6 +231,60 @@ public static class SidcParser
         }
 
         return value;
+    }
+
+    // The fast path for the numbers SILSO writes ("2024", "2024.083", "-1", "12.3"): a new instance
+    // parses 76,000 rows before its first forecast, and the runtime's general parsers, called from
+    // precompiled code, took three quarters of that time. Anything else takes the general path,
+    // which also words the errors.
+    internal static bool TryReadPlainInteger(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9)
+        {
+            return false;
+        }
+
+        foreach (byte c in text)
+        {
+            if (c is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            value = value * 10 + (c - '0');
+        }
+
+        return true;
+    }
+
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+    // Digits, at most one point, an optional leading minus: at most 15 digits as a whole number
+    // divided by a power of ten, both exact in a double, is the correctly rounded value double.Parse gives.
+    internal static bool TryReadPlainDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
+        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
+        int point = digits.IndexOf((byte)'.');
+        ReadOnlySpan<byte> whole = point < 0 ? digits : digits[..point];
+        ReadOnlySpan<byte> fraction = point < 0 ? [] : digits[(point + 1)..];
+        if (whole.IsEmpty || whole.Length + fraction.Length > 15 || fraction.Length >= PowersOfTen.Length || !TryReadPlainInteger(whole, out long integer)
+            || (point >= 0 && (fraction.IsEmpty || !TryReadPlainInteger(fraction, out _))))
+        {
+            return false;
+        }
+
+        long mantissa = integer;
+        foreach (byte c in fraction)
+        {
+            mantissa = mantissa * 10 + (c - '0');
+        }
+
+        value = mantissa / PowersOfTen[fraction.Length];
+        value = negative ? -value : value;
+        return true;
     }
 
     /// <summary>

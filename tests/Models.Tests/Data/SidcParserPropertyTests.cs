@@ -225,4 +225,34 @@ public class SidcParserPropertyTests(ITestOutputHelper output)
     }
 
     private sealed record ReferenceSeries(DateOnly First, float[] Values, float[] Deviations, int[] Observations, bool[] Provisional);
+
+    /// <summary>
+    /// The parser's fast path for plain numbers gives bit for bit what the runtime's parser gives,
+    /// or declines (and the runtime's parser decides): texts of digits, points and signs, long and short.
+    /// </summary>
+    [Fact]
+    public void Plain_numbers_read_exactly_as_the_runtime_reads_them()
+    {
+        Gen<string> numberText = Gen.Select(Gen.Bool, Gen.String[Gen.Char["0123456789"], 0, 17], Gen.Int[-1, 9], Gen.Bool)
+            .Select((negative, digits, point, plus) =>
+                (plus ? "+" : negative ? "-" : "") + (point >= 0 && point <= digits.Length ? digits.Insert(point, ".") : digits));
+
+        numberText.Sample(text =>
+        {
+            byte[] bytes = Encoding.ASCII.GetBytes(text);
+            bool runtimeReads = double.TryParse(bytes, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double expected);
+            if (SidcParser.TryReadPlainDecimal(bytes, out double value))
+            {
+                Assert.True(runtimeReads, $"'{text}' was read as {value}, which the runtime refuses");
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(value));
+            }
+
+            bool integerReads = int.TryParse(bytes, NumberStyles.None, CultureInfo.InvariantCulture, out int whole);
+            if (SidcParser.TryReadPlainInteger(bytes, out long plain))
+            {
+                Assert.True(integerReads, $"'{text}' was read as the whole number {plain}, which the runtime refuses");
+                Assert.Equal(whole, plain);
+            }
+        }, iter: 100_000);
+    }
 }
