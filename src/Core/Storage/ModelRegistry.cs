@@ -266,9 +266,21 @@ public sealed partial class ModelRegistry(
         }).ToArray();
     }
 
-    /// <summary>Deletes package blobs that have no registry row and are older than <paramref name="olderThan"/> (left by a crash mid-registration).</summary>
+    /// <summary>
+    /// Deletes package blobs older than <paramref name="olderThan"/> that a crash mid-registration
+    /// left: blobs under a number the registry's counter has handed out but no row holds. Only the
+    /// counter proves a number was allocated here: without it (a renamed or recreated table, a
+    /// restore that lost it) nothing is deleted, and a number beyond it is not this registry's to judge.
+    /// </summary>
     public async Task<int> DeleteOrphansAsync(string name, TimeSpan olderThan, CancellationToken cancellationToken)
     {
+        NullableResponse<TableEntity> counter = await Versions.GetEntityIfExistsAsync<TableEntity>(name, CounterRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!counter.HasValue || counter.Value!.GetInt32("Last") is not int allocated)
+        {
+            LogNoCounter(name, options.Value.ModelVersionsTable);
+            return 0;
+        }
+
         HashSet<int> registered = (await ListAsync(name, cancellationToken).ConfigureAwait(false)).Select(v => v.Version).ToHashSet();
         DateTimeOffset cutoff = clock.GetUtcNow() - olderThan;
         int deleted = 0;
@@ -276,7 +288,7 @@ public sealed partial class ModelRegistry(
         {
             string[] parts = blob.Name.Split('/');
             if (parts.Length == 3 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int version)
-                && !registered.Contains(version) && blob.Properties.LastModified < cutoff)
+                && version <= allocated && !registered.Contains(version) && blob.Properties.LastModified < cutoff)
             {
                 await Container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
                 deleted++;
@@ -285,6 +297,9 @@ public sealed partial class ModelRegistry(
 
         return deleted;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No version counter for {Model} in table {Table}: no package blob is deleted as an orphan, since nothing proves it was allocated there")]
+    private partial void LogNoCounter(string model, string table);
 
     private async Task<int> AllocateVersionAsync(string name, CancellationToken cancellationToken)
     {

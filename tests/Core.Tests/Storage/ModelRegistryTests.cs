@@ -67,13 +67,49 @@ public class ModelRegistryTests(AzuriteFixture azurite, RegistryFixture packages
     public async Task A_package_without_a_row_is_ignored_and_cleaned_up()
     {
         await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
-        await Container.GetBlobClient("sunspots/000007/weights.bin").UploadAsync(new BinaryData([1, 2, 3]));
+        await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
+        // Version 2 as a crash before its row leaves it: its number allocated, its blobs written, no row.
+        await azurite.TableServiceClient.GetTableClient(_options.ModelVersionsTable).DeleteEntityAsync("sunspots", "000002");
 
         Assert.Single(await Registry.ListAsync("sunspots", CancellationToken.None));
-        Assert.Null(await Registry.GetAsync("sunspots", 7, CancellationToken.None));
-        Assert.Equal(1, await Registry.DeleteOrphansAsync("sunspots", TimeSpan.Zero, CancellationToken.None));
-        Assert.False(await Container.GetBlobClient("sunspots/000007/weights.bin").ExistsAsync());
+        Assert.Null(await Registry.GetAsync("sunspots", 2, CancellationToken.None));
+        Assert.Equal(2, await Registry.DeleteOrphansAsync("sunspots", TimeSpan.Zero, CancellationToken.None));
+        Assert.False(await Container.GetBlobClient("sunspots/000002/weights.bin").ExistsAsync());
         Assert.True(await Container.GetBlobClient("sunspots/000001/weights.bin").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task The_collector_deletes_nothing_it_cannot_prove_is_orphaned()
+    {
+        await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
+        await Registry.RegisterAsync("sunspots", packages.Good, null, CancellationToken.None);
+        await Container.GetBlobClient("sunspots/000009/weights.bin").UploadAsync(new BinaryData([1, 2, 3]));
+        List<string> before = await BlobNamesAsync();
+
+        // A number the counter never handed out is not this registry's to judge.
+        Assert.Equal(0, await Registry.DeleteOrphansAsync("sunspots", TimeSpan.Zero, CancellationToken.None));
+
+        // The versions table renamed (or recreated empty): every package looks unregistered, and none is deleted.
+        var renamed = new ModelRegistry(azurite.BlobServiceClient, azurite.TableServiceClient,
+            Options.Create(new StorageOptions { ModelsContainer = _options.ModelsContainer, ModelVersionsTable = UniqueNames.Table("renamed"), ModelAliasesTable = _options.ModelAliasesTable }),
+            TimeProvider.System, NullLogger<ModelRegistry>.Instance);
+        await renamed.EnsureCreatedAsync(CancellationToken.None);
+        Assert.Empty(await renamed.ListAsync("sunspots", CancellationToken.None));
+        Assert.Equal(0, await renamed.DeleteOrphansAsync("sunspots", TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal(before, await BlobNamesAsync());
+        Assert.Equal(5, before.Count);
+    }
+
+    private async Task<List<string>> BlobNamesAsync()
+    {
+        var names = new List<string>();
+        await foreach (Azure.Storage.Blobs.Models.BlobItem blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sunspots/", CancellationToken.None))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
     }
 
     [Fact]
