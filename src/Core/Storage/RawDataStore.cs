@@ -132,6 +132,13 @@ public sealed partial class RawDataStore(
             if (latest is { } current)
             {
                 SidcFile currentFile = await DownloadAsync(current.Pointer.BlobName, cancellationToken).ConfigureAwait(false);
+                if (currentFile.Series.HoldsTheSameDaysAs(file.Series))
+                {
+                    // Re-encoded, not revised: storing it would retrain on the very same data.
+                    return new IngestResult(IngestOutcome.Unchanged, file.Sha256, file.Bytes, current.Pointer.BlobName,
+                        "the same days as the current file in other bytes (line endings, byte-order mark or spacing); the current file stays", current.Pointer);
+                }
+
                 string? objection = HistoryCheck.Objection(currentFile.Series, file.Series);
                 if (objection is not null)
                 {

@@ -88,4 +88,19 @@ public sealed class SunspotSeries
     public int IndexOf(DateOnly date) => date.DayNumber - FirstDate.DayNumber;
 
     public bool Contains(DateOnly date) => date >= FirstDate && date <= LastDate;
+
+    /// <summary>
+    /// True when <paramref name="other"/> holds the very same days: dates, values, deviations,
+    /// observation counts and markers (a missing day equals a missing day). Two files can differ
+    /// in their bytes (line endings, a byte-order mark, spacing) and still hold the same data.
+    /// </summary>
+    public bool HoldsTheSameDaysAs(SunspotSeries other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return FirstDate == other.FirstDate
+            && Values.SequenceEqual(other.Values)
+            && StandardDeviations.SequenceEqual(other.StandardDeviations)
+            && ObservationCounts.SequenceEqual(other.ObservationCounts)
+            && Provisional.SequenceEqual(other.Provisional);
+    }
 }

@@ -81,6 +81,36 @@ public class RawDataStoreTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(again.Sha256, runs[0].Sha256);
     }
 
+    [Theory]
+    [InlineData("CRLF")]
+    [InlineData("BOM")]
+    [InlineData("BOM and CRLF")]
+    public async Task The_same_days_in_other_bytes_store_nothing_and_keep_the_current_file(string encoding)
+    {
+        byte[] original = File(1000);
+        IngestResult first = await Store.SaveAsync(original, Source, CancellationToken.None);
+        string text = Encoding.ASCII.GetString(original);
+        text = encoding.Contains("CRLF", StringComparison.Ordinal) ? text.Replace("\n", "\r\n", StringComparison.Ordinal) : text;
+        byte[] reencoded = [.. encoding.Contains("BOM", StringComparison.Ordinal) ? Encoding.UTF8.Preamble : [], .. Encoding.ASCII.GetBytes(text)];
+        Assert.NotEqual(original, reencoded);
+
+        IngestResult again = await Store.SaveAsync(reencoded, Source, CancellationToken.None);
+
+        Assert.Equal(IngestOutcome.Unchanged, again.Outcome);
+        Assert.False(again.Changed);
+        Assert.Contains("same days", again.Reason, StringComparison.Ordinal);
+        Assert.Equal([first.BlobName!], await DataBlobs());
+        Assert.Equal(first.Sha256, (await Store.GetLatestAsync(CancellationToken.None))!.Value.Pointer.Sha256);
+
+        // One day's value changed is new data whatever the encoding.
+        string[] lines = text.TrimEnd().Split('\n');
+        string[] last = lines[^1].Split(';');
+        last[4] = last[4].Trim() == "42" ? "  43" : "  42";
+        lines[^1] = string.Join(';', last);
+        IngestResult revised = await Store.SaveAsync([.. reencoded[..(encoding.Contains("BOM", StringComparison.Ordinal) ? 3 : 0)], .. Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n")], Source, CancellationToken.None);
+        Assert.Equal(IngestOutcome.Stored, revised.Outcome);
+    }
+
     [Fact]
     public async Task A_newer_file_moves_the_pointer_forward()
     {
