@@ -132,6 +132,31 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
         AssertProblem(await Client.PostAnswerAsync("api/forecast", hugeBody), 413, "body", "at most 4096");
     }
 
+    [Theory]
+    [InlineData("api/forecast")]
+    [InlineData("api/classify")]
+    [InlineData("api/retrain")]
+    public async Task A_body_that_stops_arriving_is_408_naming_the_body(string route)
+    {
+        await using FunctionsServer server = await ServedAppFixture.StartAsync(azurite, extra: ("Serving:BodyReadSeconds", 1));
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(server.Root.Host, server.Root.Port);
+        await using System.Net.Sockets.NetworkStream stream = client.GetStream();
+
+        // Headers promise 200 bytes; 10 come, then nothing (the connection stays open).
+        string head = $"POST /{route} HTTP/1.1\r\nHost: {server.Root.Authority}\r\nContent-Type: application/json\r\nContent-Length: 200\r\nx-functions-key: {FunctionsServer.FunctionKey}\r\n\r\n{{\"history\"";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? status = await reader.ReadLineAsync(patience.Token);
+        string rest = await reader.ReadToEndAsync(patience.Token);
+
+        Assert.Equal("HTTP/1.1 408 Request Timeout", status);
+        Assert.Contains("application/problem+json", rest, StringComparison.Ordinal);
+        Assert.Contains("\"field\":\"body\"", rest, StringComparison.Ordinal);
+        Assert.Contains("did not arrive within 1 s (10 bytes came)", rest, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Classify_answers_the_class_four_probabilities_and_the_version()
     {

@@ -187,6 +187,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Serving__ChampionRefreshSeconds: string(championRefreshSeconds)
     Serving__RetryAfterSeconds: '300'
     Serving__MaxBodyBytes: '262144'
+    Serving__BodyReadSeconds: '10'
     Serving__MaxHistory: '3653'
     Serving__EisnMinStations: '10'
     Promotion__CarEnumerationMaxLength: '64'

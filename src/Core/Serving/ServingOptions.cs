@@ -18,6 +18,10 @@ public sealed class ServingOptions
     [Range(1_024, 10_485_760)]
     public int MaxBodyBytes { get; set; } = 262_144;
 
+    /// <summary>How long a request body may take to arrive: a slow sender holds a worker no longer (408 after it).</summary>
+    [Range(1, 300)]
+    public int BodyReadSeconds { get; set; } = 10;
+
     /// <summary>
     /// A day's EISN estimate counts only when at least this many stations were calculated. None of
     /// the 123 provisional days in the daily file of January 2026 rests on fewer than 10 stations

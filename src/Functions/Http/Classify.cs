@@ -15,7 +15,7 @@ public sealed class Classify(ClassificationService classifier, IOptions<ServingO
     {
         (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
             ? (null, unknown)
-            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+            : await JsonBody.ReadAsync<Body>(request, options.Value, cancellationToken);
         if (problem is not null)
         {
             return problem;

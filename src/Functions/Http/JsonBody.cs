@@ -1,18 +1,21 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using SunspotForecaster.Core.Serving;
 
 namespace SunspotForecaster.Functions.Http;
 
-/// <summary>Reads a JSON body within a size limit; every problem becomes a 400, 413 or 415 answer, never an exception.</summary>
+/// <summary>Reads a JSON body within a size limit and a deadline; every problem becomes a 400, 408, 413 or 415 answer, never an exception.</summary>
 public static class JsonBody
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    public static async Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, ServingOptions limits, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(limits);
+        int maxBytes = limits.MaxBodyBytes;
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return (null, Problems.UnsupportedMediaType($"Send the body as application/json; it came as '{request.ContentType ?? "(none)"}'."));
@@ -25,14 +28,23 @@ public static class JsonBody
 
         var buffer = new MemoryStream();
         byte[] chunk = new byte[16_384];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(limits.BodyReadSeconds));
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, deadline.Token)) > 0)
             {
-                return (null, Problems.TooLarge("body", $"The body is longer than the {maxBytes} bytes accepted."));
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes)
+                {
+                    return (null, Problems.TooLarge("body", $"The body is longer than the {maxBytes} bytes accepted."));
+                }
             }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, Problems.Timeout("body", $"The body did not arrive within {limits.BodyReadSeconds} s ({buffer.Length} bytes came); send it whole and at once."));
         }
 
         if (buffer.Length == 0)

@@ -22,7 +22,7 @@ public sealed class PostForecast(ForecastService forecasts, IOptions<ServingOpti
     {
         (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
             ? (null, unknown)
-            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+            : await JsonBody.ReadAsync<Body>(request, options.Value, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -20,6 +20,8 @@ public static class Problems
 
     public static ObjectResult TooLarge(string field, string detail) => Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large", detail, field);
 
+    public static ObjectResult Timeout(string field, string detail) => Problem(StatusCodes.Status408RequestTimeout, "The request took too long to arrive", detail, field);
+
     public static ObjectResult UnsupportedMediaType(string detail) => Problem(StatusCodes.Status415UnsupportedMediaType, "Send JSON", detail, "Content-Type");
 
     /// <summary>503 with Retry-After: nothing to answer with yet.</summary>

@@ -16,7 +16,7 @@ public sealed class RequestRetrain(ModelCatalog catalog, IOptions<ServingOptions
     {
         (Body? body, IActionResult? problem) = QueryParameters.Check(request) is { } unknown
             ? (null, unknown)
-            : await JsonBody.ReadAsync<Body>(request, options.Value.MaxBodyBytes, cancellationToken);
+            : await JsonBody.ReadAsync<Body>(request, options.Value, cancellationToken);
         if (problem is not null)
         {
             return problem;
