@@ -142,6 +142,7 @@ public sealed partial class LedgerService(
     /// </summary>
     public async Task<Demotion?> DemoteIfLosingAsync(CancellationToken cancellationToken)
     {
+        await RepairDemotionsAsync(cancellationToken).ConfigureAwait(false);
         Champion? champion = await aliases.GetChampionAsync(Model, cancellationToken).ConfigureAwait(false);
         if (champion is null || champion.IsBaseline)
         {
@@ -161,19 +162,29 @@ public sealed partial class LedgerService(
         string reason = to is int successor
             ? $"version {champion.Version} demoted, {figures}; version {successor}, an earlier champion with a better live record, serves again"
             : $"version {champion.Version} demoted, {figures}; no earlier champion has a better live record, so {(baseline == ForecastMethod.RotationMean ? "the 27-day mean" : "persistence")} answers";
-        bool moved = to is int next
-            ? await aliases.TrySetChampionAsync(Model, next, reason, champion, cancellationToken).ConfigureAwait(false)
-            : await aliases.TrySetBaselineAsync(Model, baseline!.Value, reason, champion, cancellationToken).ConfigureAwait(false);
-        if (!moved)
+        var demotion = new Demotion(Model, clock.GetUtcNow(), champion.Version, to, to is null ? baseline : null, test.ModelRmse, test.PersistenceRmse, test.Count, test.Days, test.Statistic, test.PValue, reason);
+        if (!await aliases.TryDemoteAsync(demotion, champion, cancellationToken).ConfigureAwait(false))
         {
             return null; // another instance changed the champion meanwhile; the next pass decides again
         }
 
-        var demotion = new Demotion(Model, clock.GetUtcNow(), champion.Version, to, to is null ? baseline : null, test.ModelRmse, test.PersistenceRmse, test.Count, test.Days, test.Statistic, test.PValue, reason);
-        await registry.MarkAsync(Model, champion.Version, ModelRegistry.StatusDemoted, reason, cancellationToken).ConfigureAwait(false);
-        await aliases.RecordDemotionAsync(demotion, cancellationToken).ConfigureAwait(false);
+        await registry.ApplyDemotionAsync(demotion, cancellationToken).ConfigureAwait(false);
         LogDemoted(champion.Version, reason);
         return demotion;
+    }
+
+    // The alias and the demotion's record change in one transaction, the version's row after it:
+    // a pass that stopped in between (a crash, a storage error) left a version demoted in the alias
+    // but "promoted" in the registry, which a later demotion could choose again. Every pass repairs that first.
+    private async Task RepairDemotionsAsync(CancellationToken cancellationToken)
+    {
+        foreach (Demotion demotion in await aliases.ListDemotionsAsync(Model, cancellationToken).ConfigureAwait(false))
+        {
+            if (await registry.ApplyDemotionAsync(demotion, cancellationToken).ConfigureAwait(false))
+            {
+                LogRepaired(demotion.FromVersion);
+            }
+        }
     }
 
     // The earlier champion (promoted once, never demoted) whose own live record beats persistence
@@ -182,8 +193,7 @@ public sealed partial class LedgerService(
     {
         DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         IReadOnlyList<ScoredForecast> history = await ScoredAsync(today.AddDays(-ScoringHorizonDays), today, cancellationToken).ConfigureAwait(false);
-        int? best = null;
-        double bestRmse = double.PositiveInfinity;
+        var candidates = new List<(int Version, double Rmse)>();
         foreach (ModelVersion earlier in await registry.ListAsync(Model, cancellationToken).ConfigureAwait(false))
         {
             if (earlier.Version == champion.Version || earlier.Status != ModelRegistry.StatusPromoted)
@@ -192,21 +202,41 @@ public sealed partial class LedgerService(
             }
 
             if (LiveSkill.AgainstPersistence(history.Where(s => s.Version == earlier.Version)) is { } record
-                && record.Count >= options.Value.DemotionMinCount && record.ModelRmse < record.PersistenceRmse && record.ModelRmse < bestRmse)
+                && record.Count >= options.Value.DemotionMinCount && record.ModelRmse < record.PersistenceRmse)
             {
-                (best, bestRmse) = (earlier.Version, record.ModelRmse);
+                candidates.Add((earlier.Version, record.ModelRmse));
             }
         }
 
-        if (best is not null)
+        // The best record that still loads: a successor that cannot serve would only hand the answers to the fallback.
+        foreach ((int version, double _) in candidates.OrderBy(c => c.Rmse))
         {
-            return (best, null);
+            if (await LoadsAsync(version, cancellationToken).ConfigureAwait(false))
+            {
+                return (version, null);
+            }
         }
 
         ScoredForecast[] lost = [.. SinceItsPromotion(history, champion).Where(s => s.Lead <= LiveSkill.DemotionLastLead)];
         double persistence = lost.Average(s => (s.Observed - s.Persistence) * (double)(s.Observed - s.Persistence));
         double rotation = lost.Average(s => (s.Observed - s.RotationMean) * (double)(s.Observed - s.RotationMean));
         return (null, rotation < persistence ? ForecastMethod.RotationMean : ForecastMethod.Persistence);
+    }
+
+    private async Task<bool> LoadsAsync(int version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (ModelVersion _, PackageFiles files) = await registry.DownloadAsync(Model, version, cancellationToken).ConfigureAwait(false);
+            (ForecastModel model, ModelManifest _) = ForecasterPackage.Load(files, ModelRegistry.Origin(Model, version));
+            model.Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is ModelPackageException or Azure.RequestFailedException or KeyNotFoundException)
+        {
+            LogSuccessorUnloadable(version, e.Message);
+            return false;
+        }
     }
 
     // Estimate, then provisional, then definitive: a row is scored again only with a value at least as final.
@@ -240,4 +270,10 @@ public sealed partial class LedgerService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Champion sunspots version {Version} demoted: {Reason}")]
     private partial void LogDemoted(int version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Version {Version}, demoted in the alias, was still marked promoted in the registry; marked demoted now")]
+    private partial void LogRepaired(int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Version {Version} has the best live record but cannot be loaded, so it does not take over: {Problem}")]
+    private partial void LogSuccessorUnloadable(int version, string problem);
 }

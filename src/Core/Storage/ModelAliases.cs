@@ -52,11 +52,19 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
     public Task<bool> TrySetBaselineAsync(string name, ForecastMethod baseline, string reason, Champion? expected, CancellationToken cancellationToken) =>
         TrySetAsync(name, 0, baseline, reason, expected, cancellationToken);
 
-    /// <summary>Keeps the record of a demotion beside the alias; its row key sorts the newest first.</summary>
-    public async Task RecordDemotionAsync(Demotion demotion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Demotes the champion <paramref name="expected"/> as one decision: the alias moves to
+    /// <paramref name="demotion"/>'s successor (a version, or a baseline) and the demotion's record
+    /// is written beside it, in one transaction of the alias partition, only if the alias is still as
+    /// read. False when another change won. The version's registry row is marked afterwards
+    /// (<see cref="ModelRegistry.ApplyDemotionAsync"/>), repaired from this record if that step is lost.
+    /// </summary>
+    public async Task<bool> TryDemoteAsync(Demotion demotion, Champion expected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(demotion);
-        var entity = new TableEntity(demotion.Name, $"{DemotionPrefix}{DateTimeOffset.MaxValue.UtcTicks - demotion.At.UtcTicks:D19}")
+        ArgumentNullException.ThrowIfNull(expected);
+        TableEntity champion = ChampionEntity(demotion.Name, demotion.ToVersion ?? 0, demotion.ToBaseline, demotion.Reason, out string writeId);
+        var record = new TableEntity(demotion.Name, $"{DemotionPrefix}{DateTimeOffset.MaxValue.UtcTicks - demotion.At.UtcTicks:D19}")
         {
             ["At"] = demotion.At,
             ["FromVersion"] = demotion.FromVersion,
@@ -72,11 +80,14 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
         };
         try
         {
-            await Aliases.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            await Aliases.SubmitTransactionAsync(
+                [new TableTransactionAction(TableTransactionActionType.UpdateReplace, champion, expected.ETag), new TableTransactionAction(TableTransactionActionType.Add, record)],
+                cancellationToken).ConfigureAwait(false);
+            return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            // The same instant's record, applied before the client saw an error and retried.
+            return await IsOwnWriteAsync(demotion.Name, writeId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -105,13 +116,7 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
 
     private async Task<bool> TrySetAsync(string name, int version, ForecastMethod? baseline, string reason, Champion? expected, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(name, ChampionRowKey)
-        {
-            ["Version"] = version,
-            ["PromotedAt"] = clock.GetUtcNow(),
-            ["Reason"] = reason,
-            ["Baseline"] = baseline?.ToString(),
-        };
+        TableEntity entity = ChampionEntity(name, version, baseline, reason, out string writeId);
         try
         {
             if (expected is null)
@@ -127,7 +132,29 @@ public sealed class ModelAliases(TableServiceClient tables, IOptions<StorageOpti
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            return false;
+            return await IsOwnWriteAsync(name, writeId, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Each write of the alias carries an id of its own: a 409 or 412 may answer the SDK's retry of a
+    // write the server had already applied (the first answer lost), which is this change winning,
+    // not another instance.
+    private TableEntity ChampionEntity(string name, int version, ForecastMethod? baseline, string reason, out string writeId)
+    {
+        writeId = Guid.NewGuid().ToString("N");
+        return new TableEntity(name, ChampionRowKey)
+        {
+            ["Version"] = version,
+            ["PromotedAt"] = clock.GetUtcNow(),
+            ["Reason"] = reason,
+            ["Baseline"] = baseline?.ToString(),
+            ["WriteId"] = writeId,
+        };
+    }
+
+    private async Task<bool> IsOwnWriteAsync(string name, string writeId, CancellationToken cancellationToken)
+    {
+        NullableResponse<TableEntity> row = await Aliases.GetEntityIfExistsAsync<TableEntity>(name, ChampionRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetString("WriteId") == writeId;
     }
 }

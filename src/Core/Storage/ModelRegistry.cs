@@ -174,8 +174,35 @@ public sealed partial class ModelRegistry(
     /// <summary>Records the promotion decision on the version's row (never the package: that is immutable).</summary>
     public async Task MarkAsync(string name, int version, string status, string reason, CancellationToken cancellationToken)
     {
-        var patch = new TableEntity(name, RowKey(version)) { ["Status"] = status, ["Reason"] = reason };
+        var patch = new TableEntity(name, RowKey(version)) { ["Status"] = status, ["Reason"] = reason, ["DecidedAt"] = clock.GetUtcNow() };
         await Versions.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks the version <paramref name="demotion"/> demoted, unless its row records a decision taken
+    /// since (a promotion by hand brings a demoted version back). Safe to repeat: it is how a
+    /// demotion whose last step was lost is repaired from its record.
+    /// </summary>
+    /// <returns>True when the row was changed.</returns>
+    public async Task<bool> ApplyDemotionAsync(Demotion demotion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(demotion);
+        NullableResponse<TableEntity> row = await Versions.GetEntityIfExistsAsync<TableEntity>(demotion.Name, RowKey(demotion.FromVersion), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value!.GetString("Status") == StatusDemoted || row.Value.GetDateTimeOffset("DecidedAt") > demotion.At)
+        {
+            return false;
+        }
+
+        var patch = new TableEntity(demotion.Name, RowKey(demotion.FromVersion)) { ["Status"] = StatusDemoted, ["Reason"] = demotion.Reason, ["DecidedAt"] = demotion.At };
+        try
+        {
+            await Versions.UpdateEntityAsync(patch, row.Value.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false; // decided meanwhile (a promotion by hand, or this very repair by another instance)
+        }
     }
 
     /// <summary>The registered version trained from the same data with the same settings, if any.</summary>

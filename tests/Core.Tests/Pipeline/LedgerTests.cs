@@ -5,6 +5,7 @@ using SunspotForecaster.Models.Packaging;
 using SunspotForecaster.Core.Pipeline;
 using SunspotForecaster.Core.Serving;
 using SunspotForecaster.Core.Storage;
+using SunspotForecaster.Core.Tests.Storage.Faults;
 using SunspotForecaster.Testing;
 using SunspotForecaster.Testing.Azurite;
 using SunspotForecaster.Testing.Training;
@@ -218,5 +219,95 @@ public sealed class LedgerTests(AzuriteFixture azurite, RegistryFixture packages
         Assert.Equal((2, (int?)1), (demotion.FromVersion, demotion.ToVersion));
         Assert.Equal(1, (await _app.Get<ModelAliases>().GetChampionAsync(ModelKind.Sunspots.Name, CancellationToken.None))!.Version);
         Assert.Equal([1, 2], skill.Lines.Select(l => l.Version).Distinct());
+    }
+
+    // Version 1, the weak package, promoted on 2000-01-03 and losing to persistence for twelve days: due for demotion.
+    private async Task LosingChampionAsync()
+    {
+        await IngestFileAsync(LearnableData.Builder());
+        await _app.Get<ModelRegistry>().RegisterAsync(ModelKind.Sunspots.Name, packages.Weak, null, CancellationToken.None);
+        await _app.Get<ModelCatalog>().PromoteAsync(ModelKind.Sunspots.Name, 1, CancellationToken.None);
+        await ScoredDaysAsync(new DateOnly(2000, 1, 3), 12, 1, r => 25 + Normal(r, 5), r => Normal(r, 5), seed: 6);
+        _clock.Advance(TimeSpan.FromDays(15));
+    }
+
+    // Core as another instance composes it, on the same storage, its table requests through faults.
+    private PipelineInstance Faulty(FaultInjectionPolicy faults)
+    {
+        var options = new Azure.Data.Tables.TableClientOptions();
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerRetry);
+        return PipelineInstance.Create(_settings, _clock, new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString, options));
+    }
+
+    [Fact]
+    public async Task A_demotion_cut_short_after_the_alias_moved_is_repaired_by_the_next_pass()
+    {
+        await LosingChampionAsync();
+        var faults = new FaultInjectionPolicy(seed: 7);
+        // The process dies as it marks the version's registry row (whichever verb the SDK merges with).
+        faults.Schedule("PATCH", "RowKey='000001'", Fault.Crash, FaultTiming.BeforeSend);
+        faults.Schedule("MERGE", "RowKey='000001'", Fault.Crash, FaultTiming.BeforeSend);
+        await using (PipelineInstance faulty = Faulty(faults))
+        {
+            await Assert.ThrowsAsync<CrashException>(() => faulty.Get<LedgerService>().DemoteIfLosingAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(1, faults.Crashes);
+        Assert.Equal(ForecastMethod.Persistence, (await _app.Get<ModelAliases>().GetChampionAsync(ModelKind.Sunspots.Name, CancellationToken.None))!.Baseline);
+
+        // The next pass, wherever it runs, finishes the decision: one record, the version demoted, not chosen again.
+        Assert.Null(await _app.Get<LedgerService>().DemoteIfLosingAsync(CancellationToken.None));
+        ModelListing listing = await _app.Get<ModelCatalog>().ListAsync(ModelKind.Sunspots.Name, CancellationToken.None);
+        Assert.Equal(ModelRegistry.StatusDemoted, listing.Versions.Single().Status);
+        Assert.Equal(1, Assert.Single(listing.Demotions).FromVersion);
+        Assert.Equal((null, ForecastMethod.Persistence), (listing.Champion, listing.Baseline));
+    }
+
+    [Fact]
+    public async Task A_demotion_the_server_applied_before_its_answer_was_lost_is_a_demotion_not_a_lost_race()
+    {
+        await LosingChampionAsync();
+        var faults = new FaultInjectionPolicy(seed: 8);
+        // The alias write reaches the server and is applied; its answer is lost and the SDK retries
+        // with the ETag it read, which no longer matches.
+        faults.Schedule("POST", "$batch", Fault.InternalError500, FaultTiming.AfterSend);
+        faults.Schedule("PUT", "RowKey='champion'", Fault.InternalError500, FaultTiming.AfterSend);
+        Demotion? demotion;
+        await using (PipelineInstance faulty = Faulty(faults))
+        {
+            demotion = await faulty.Get<LedgerService>().DemoteIfLosingAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(1, faults.InjectedAfterSend);
+        Assert.NotNull(demotion);
+        ModelListing listing = await _app.Get<ModelCatalog>().ListAsync(ModelKind.Sunspots.Name, CancellationToken.None);
+        Assert.Equal(ModelRegistry.StatusDemoted, listing.Versions.Single().Status);
+        Assert.Equal(demotion.Reason, Assert.Single(listing.Demotions).Reason);
+    }
+
+    [Fact]
+    public async Task An_earlier_champion_that_no_longer_loads_does_not_take_over()
+    {
+        await IngestFileAsync(LearnableData.Builder());
+        var registry = _app.Get<ModelRegistry>();
+        await registry.RegisterAsync(ModelKind.Sunspots.Name, packages.Good, null, CancellationToken.None);
+        await registry.RegisterAsync(ModelKind.Sunspots.Name, packages.Weak, null, CancellationToken.None);
+        var catalog = _app.Get<ModelCatalog>();
+        await catalog.PromoteAsync(ModelKind.Sunspots.Name, 1, CancellationToken.None);
+        await ScoredDaysAsync(new DateOnly(1999, 12, 1), 12, 1, r => Normal(r, 4), r => Normal(r, 8), seed: 9);
+        await catalog.PromoteAsync(ModelKind.Sunspots.Name, 2, CancellationToken.None);
+        await ScoredDaysAsync(new DateOnly(2000, 1, 3), 12, 2, r => 25 + Normal(r, 5), r => Normal(r, 5), seed: 10);
+        _clock.Advance(TimeSpan.FromDays(15));
+        // Version 1 has the better live record, but its weights are gone.
+        await _app.Get<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient(_app.Names.ModelsContainer)
+            .DeleteBlobAsync(ModelRegistry.Prefix(ModelKind.Sunspots.Name, 1) + ModelPackage.WeightsFileName);
+
+        Demotion demotion = (await _app.Get<LedgerService>().DemoteIfLosingAsync(CancellationToken.None))!;
+
+        Assert.Equal((2, (int?)null), (demotion.FromVersion, demotion.ToVersion));
+        Assert.NotNull(demotion.ToBaseline);
+        Assert.True((await _app.Get<ModelAliases>().GetChampionAsync(ModelKind.Sunspots.Name, CancellationToken.None))!.IsBaseline);
     }
 }

@@ -24,12 +24,18 @@ public sealed class PipelineInstance : IAsyncDisposable
 
     public QueueClient Queue => Get<QueueServiceClient>().GetQueueClient(Names.RetrainQueue);
 
-    public static PipelineInstance Create(IConfiguration settings, TimeProvider? clock = null)
+    /// <param name="tables">A table client of the test's own (one that injects faults, say) in place of the settings' one.</param>
+    public static PipelineInstance Create(IConfiguration settings, TimeProvider? clock = null, Azure.Data.Tables.TableServiceClient? tables = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(clock ?? TimeProvider.System);
         services.AddSunspotCore(settings);
+        if (tables is not null)
+        {
+            services.AddSingleton(tables);
+        }
+
         return new PipelineInstance(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
     }
 
