@@ -132,12 +132,17 @@ public sealed partial class RetrainService(
         TrainedForecaster trained = ForecasterTrainer.Train(data.Series, settings.Forecaster, progress, cancellationToken);
         using (trained.Model)
         {
-            if (lease.Lost.IsCancellationRequested)
+            if (!await lease.ConfirmAsync(cancellationToken).ConfigureAwait(false))
             {
                 return LeaseLost(ModelKind.Sunspots.Name, lease);
             }
 
             ModelVersion version = await registry.RegisterAsync(ModelKind.Sunspots.Name, ForecasterPackage.Pack(trained, data.Sha256).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            if (await DuplicateOfAsync(version, cancellationToken).ConfigureAwait(false) is { } duplicate)
+            {
+                return duplicate;
+            }
+
             PromotionDecision decision = await promotion.ConsiderForecasterAsync(version.Version, trained.Model, trained.Data.Split.Test.Start, data, cancellationToken).ConfigureAwait(false);
             return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
         }
@@ -148,15 +153,38 @@ public sealed partial class RetrainService(
         TrainedCarColourModel trained = CarColourTrainer.Train(settings.Cars, progress: progress, cancellationToken: cancellationToken);
         using (trained.Model)
         {
-            if (lease.Lost.IsCancellationRequested)
+            if (!await lease.ConfirmAsync(cancellationToken).ConfigureAwait(false))
             {
                 return LeaseLost(ModelKind.Cars.Name, lease);
             }
 
             ModelVersion version = await registry.RegisterAsync(ModelKind.Cars.Name, ClassifierPackage.Pack(trained).Files, fingerprint, cancellationToken).ConfigureAwait(false);
+            if (await DuplicateOfAsync(version, cancellationToken).ConfigureAwait(false) is { } duplicate)
+            {
+                return duplicate;
+            }
+
             PromotionDecision decision = await promotion.ConsiderClassifierAsync(version.Version, trained.Model, cancellationToken).ConfigureAwait(false);
             return new RetrainResult(RetrainOutcome.Trained, version, decision, decision.Reason);
         }
+    }
+
+    /// <summary>
+    /// The lease keeps trainers of a model apart, but a lease can pass to another trainer while this
+    /// one stalls, and both may then register the same work. The earliest version of that work is
+    /// the one decided; a later duplicate is marked rejected at once rather than left undecided.
+    /// </summary>
+    private async Task<RetrainResult?> DuplicateOfAsync(ModelVersion registered, CancellationToken cancellationToken)
+    {
+        if (await registry.FindTrainedAsync(registered.Name, registered.DataSha256 ?? ModelRegistry.NoData, registered.SettingsSha256!, cancellationToken).ConfigureAwait(false) is not { } first
+            || first.Version == registered.Version)
+        {
+            return null;
+        }
+
+        string reason = $"the same data and settings as version {first.Version}, which another trainer registered first";
+        await registry.MarkAsync(registered.Name, registered.Version, ModelRegistry.StatusRejected, reason, cancellationToken).ConfigureAwait(false);
+        return new RetrainResult(RetrainOutcome.AlreadyDone, first, null, $"version {registered.Version} was rejected: {reason}");
     }
 
     /// <summary>

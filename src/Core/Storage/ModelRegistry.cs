@@ -205,7 +205,7 @@ public sealed partial class ModelRegistry(
         }
     }
 
-    /// <summary>The registered version trained from the same data with the same settings, if any.</summary>
+    /// <summary>The earliest registered version trained from the same data with the same settings, if any (rows come in version order).</summary>
     public async Task<ModelVersion?> FindTrainedAsync(string name, string dataSha256, string settingsSha256, CancellationToken cancellationToken)
     {
         ValidateName(name);

@@ -105,6 +105,31 @@ public sealed class TrainerLease : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Renews the lease now: true proves that no other trainer has held it since this one took it
+    /// (a lease taken by another since cannot be renewed), and that none can take it for a full
+    /// period from now. Checked right before registering, so that a trainer stalled past its
+    /// lease (a long pause, a lost network) does not register work another trainer may be doing.
+    /// </summary>
+    public async Task<bool> ConfirmAsync(CancellationToken cancellationToken)
+    {
+        if (_lost.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _lease.RenewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException or IOException or HttpRequestException)
+        {
+            await LoseAsync(e).ConfigureAwait(false);
+            return false;
+        }
+    }
+
     /// <summary>Stops renewing and releases the lease; whatever went wrong, it never throws: an unreleased lease expires by itself.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -147,4 +147,39 @@ public sealed class RetrainRecoveryTests(AzuriteFixture azurite, RegistryFixture
         Assert.False(await models.GetBlobClient("sunspots/000002/weights.bin").ExistsAsync());
         Assert.True(await models.GetBlobClient("sunspots/000001/weights.bin").ExistsAsync());
     }
+
+    [Fact]
+    public async Task Work_another_trainer_registered_while_this_one_trained_is_not_left_undecided()
+    {
+        byte[] content = new SidcCsvBuilder().StartingOn(new DateOnly(1975, 1, 1)).WithDays(10_592).BuildBytes();
+        IngestResult data = await _app.Get<IngestService>().IngestAsync(File(content), CancellationToken.None);
+        var registry = _app.Get<ModelRegistry>();
+        await registry.EnsureCreatedAsync(CancellationToken.None);
+        string fingerprint = _app.Get<TrainingRecipes>().Fingerprint(ModelKind.Sunspots.Name);
+        // At the first epoch, "another trainer" (one whose lease this one took over after it stalled)
+        // registers the same work: a package of the same data under the same settings.
+        PackageFiles good = PackageFiles.Read(packages.Good);
+        var sameWork = new PackageFiles(
+            System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(good.Manifest).Replace(packages.Data.Sha256, data.Sha256, StringComparison.Ordinal)), good.Weights);
+        Task? other = null;
+        var progress = new SynchronousProgress<SunspotForecaster.Models.Training.EpochProgress>(_ =>
+            other ??= registry.RegisterAsync(ModelKind.Sunspots.Name, sameWork, fingerprint, CancellationToken.None));
+        var message = new RetrainRequest(ModelKind.Sunspots.Name, data.BlobName, data.Sha256, "new-data", DateTimeOffset.UtcNow);
+
+        RetrainResult result = await _app.Get<RetrainService>().RetrainAsync(message, progress, CancellationToken.None);
+
+        Assert.NotNull(other);
+        await other;
+        Assert.Equal(RetrainOutcome.AlreadyDone, result.Outcome);
+        Assert.Equal(1, result.Version?.Version);
+        IReadOnlyList<ModelVersion> versions = await registry.ListAsync(ModelKind.Sunspots.Name, CancellationToken.None);
+        ModelVersion duplicate = Assert.Single(versions, v => v.Version == 2);
+        Assert.Equal(ModelRegistry.StatusRejected, duplicate.Status);
+        Assert.Contains("version 1", duplicate.Reason, StringComparison.Ordinal);
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,27 @@ public class QueueAndLeaseTests(AzuriteFixture azurite)
 
         await using TrainerLease? afterRelease = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TrainerLease.DefaultDuration, TimeProvider.System, CancellationToken.None);
         Assert.NotNull(afterRelease);
+    }
+
+    [Fact]
+    public async Task A_trainer_confirms_its_lease_before_registering_and_learns_when_another_took_it_meanwhile()
+    {
+        await azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).CreateIfNotExistsAsync();
+        IOptions<StorageOptions> options = Options.Create(_options);
+        // Renewed in the background only once a minute: the stall is this trainer's, the check must not rely on the timer.
+        await using TrainerLease? stalled = await TrainerLease.TryAcquireAsync(azurite.BlobServiceClient, options, "sunspots", TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None, renewEvery: TimeSpan.FromMinutes(1));
+        Assert.NotNull(stalled);
+        Assert.True(await stalled.ConfirmAsync(CancellationToken.None));
+
+        // Its lease passes to another trainer (broken here, as an expiry during a stall would free it).
+        BlobLeaseClient other = azurite.BlobServiceClient.GetBlobContainerClient(_options.ModelsContainer).GetBlobClient("sunspots/trainer.lock").GetBlobLeaseClient();
+        await other.BreakAsync(TimeSpan.Zero);
+        await other.AcquireAsync(TimeSpan.FromSeconds(15));
+
+        Assert.False(await stalled.ConfirmAsync(CancellationToken.None));
+        Assert.True(stalled.Lost.IsCancellationRequested);
+        Assert.NotNull(stalled.RenewalFailure);
+        await other.ReleaseAsync();
     }
 
     [Fact]
