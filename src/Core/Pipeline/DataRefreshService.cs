@@ -23,6 +23,7 @@ public sealed class DataRefreshService(IngestService ingest, RetrainPlanner plan
             foreach (RetrainRequest request in due)
             {
                 await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
+                await planner.ConfirmQueuedAsync(request, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -16,6 +16,9 @@ public sealed partial class RetrainPlanner(ModelRegistry registry, TrainingRecip
     /// <summary>How long a queued retrain keeps others from queueing the same work: longer than a training and its retries, shorter than the timer's day.</summary>
     public static readonly TimeSpan ClaimLifetime = TimeSpan.FromHours(6);
 
+    /// <summary>How long a claim whose message was not confirmed queued keeps others off: far longer than a claim and an enqueue take.</summary>
+    public static readonly TimeSpan EnqueueGrace = TimeSpan.FromMinutes(10);
+
     /// <summary>The retrains due now, given the current data (none before the first ingest).</summary>
     public async Task<IReadOnlyList<RetrainRequest>> DueAsync(LatestPointer? latest, CancellationToken cancellationToken)
     {
@@ -43,13 +46,20 @@ public sealed partial class RetrainPlanner(ModelRegistry registry, TrainingRecip
         var claimed = new List<RetrainRequest>();
         foreach (RetrainRequest request in await DueAsync(latest, cancellationToken).ConfigureAwait(false))
         {
-            if (await registry.TryClaimRetrainAsync(request.Model, request.DataSha256 ?? ModelRegistry.NoData, settings.Fingerprint(request.Model), ClaimLifetime, cancellationToken).ConfigureAwait(false))
+            if (await registry.TryClaimRetrainAsync(request.Model, request.DataSha256 ?? ModelRegistry.NoData, settings.Fingerprint(request.Model), ClaimLifetime, EnqueueGrace, cancellationToken).ConfigureAwait(false))
             {
                 claimed.Add(request);
             }
         }
 
         return claimed;
+    }
+
+    /// <summary>After <paramref name="request"/>'s message is queued: its claim then keeps other runs off for its whole lifetime.</summary>
+    public Task ConfirmQueuedAsync(RetrainRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return registry.MarkClaimQueuedAsync(request.Model, request.DataSha256 ?? ModelRegistry.NoData, settings.Fingerprint(request.Model), cancellationToken);
     }
 
     private async Task<bool> IsDueAsync(string model, string dataKey, CancellationToken cancellationToken)

@@ -224,7 +224,7 @@ public sealed partial class ModelRegistry(
     /// written create-only), and again once a claim is older than <paramref name="lifetime"/> (its
     /// message may have been lost; the one that takes it over updates the row with its ETag).
     /// </summary>
-    public async Task<bool> TryClaimRetrainAsync(string name, string dataSha256, string settingsSha256, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimRetrainAsync(string name, string dataSha256, string settingsSha256, TimeSpan lifetime, TimeSpan enqueueGrace, CancellationToken cancellationToken)
     {
         ValidateName(name);
         string rowKey = $"{ClaimPrefix}{dataSha256}-{settingsSha256}";
@@ -253,7 +253,10 @@ public sealed partial class ModelRegistry(
             return true;
         }
 
-        if (now - (existing.Value.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue) < lifetime)
+        // A claim whose message was never confirmed queued (the claimer died in between) is taken over
+        // after a grace of minutes, not kept for the claim's whole lifetime.
+        TimeSpan held = existing.Value.GetBoolean("Enqueued") == true ? lifetime : enqueueGrace;
+        if (now - (existing.Value.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue) < held)
         {
             return false;
         }
@@ -267,6 +270,14 @@ public sealed partial class ModelRegistry(
         {
             return false;
         }
+    }
+
+    /// <summary>Records that the message of a claimed retrain is queued: the claim then holds for its whole lifetime.</summary>
+    public async Task MarkClaimQueuedAsync(string name, string dataSha256, string settingsSha256, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        var patch = new TableEntity(name, $"{ClaimPrefix}{dataSha256}-{settingsSha256}") { ["Enqueued"] = true };
+        await Versions.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The registered versions of <paramref name="name"/>, each marked <see cref="StatusUnavailable"/> when a file of its package is gone.</summary>

@@ -75,6 +75,29 @@ public sealed class RetrainRecoveryTests(AzuriteFixture azurite, RegistryFixture
     }
 
     [Fact]
+    public async Task A_run_that_died_between_claiming_and_queueing_is_made_good_by_the_next_run_within_minutes()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using PipelineInstance app = PipelineInstance.Create(_settings, clock);
+        string file = File(LearnableData.Builder().BuildBytes());
+        IngestResult data = await app.Get<IngestService>().IngestAsync(file, CancellationToken.None);
+        // The state such a run leaves: both retrains claimed, no message queued.
+        Assert.Equal(2, (await app.Get<RetrainPlanner>().ClaimDueAsync(data.Latest, CancellationToken.None)).Count);
+
+        await app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+        Assert.Empty(await app.WaitingMessagesAsync()); // the claimer may still be about to queue
+
+        clock.Advance(RetrainPlanner.EnqueueGrace + TimeSpan.FromMinutes(1));
+        await app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+        Assert.Equal([ModelKind.Cars.Name, ModelKind.Sunspots.Name], (await app.WaitingMessagesAsync()).Select(m => m.Model).Order());
+
+        // Queued and confirmed, the claims hold: later runs queue nothing more.
+        clock.Advance(RetrainPlanner.EnqueueGrace + TimeSpan.FromMinutes(1));
+        await app.Get<DataRefreshService>().RefreshAsync(file, CancellationToken.None);
+        Assert.Equal(2, (await app.WaitingMessagesAsync()).Count);
+    }
+
+    [Fact]
     public async Task Ten_instances_refreshing_at_once_before_the_first_retrain_queue_one_message_per_model()
     {
         string file = File(LearnableData.Builder().BuildBytes());
