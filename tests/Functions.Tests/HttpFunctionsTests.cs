@@ -123,6 +123,10 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
         AssertProblem(await Client.PostAnswerAsync("api/forecast", JsonSerializer.Serialize(new { history = Enumerable.Repeat(5f, 199).Append(-3f).ToArray(), days = 1 })), 400, "history", "not negative");
 
     [Fact]
+    public async Task Post_forecast_refuses_a_value_no_day_comes_near() =>
+        AssertProblem(await Client.PostAnswerAsync("api/forecast", JsonSerializer.Serialize(new { history = Enumerable.Repeat(5f, 199).Append(99_999_999f).ToArray(), days = 1 })), 400, "history", "at most 1000");
+
+    [Fact]
     public async Task Bodies_and_histories_over_the_limits_are_413()
     {
         string longHistory = JsonSerializer.Serialize(new { history = Enumerable.Repeat(50f, 201).ToArray() });

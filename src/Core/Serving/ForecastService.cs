@@ -119,9 +119,9 @@ public sealed class ForecastService(ChampionCache champions, ObservationsService
             throw new NotReadyException("No sunspot model has been trained yet.");
         }
 
-        if (history.Length == 0 || !float.IsFinite(history[^1]) || history[^1] < 0)
+        if (history.Length == 0 || !float.IsFinite(history[^1]) || history[^1] < 0 || history[^1] > SidcParser.MaxDailyValue)
         {
-            throw new ArgumentException("history must end with a sunspot number (finite, not negative).", nameof(history));
+            throw new ArgumentException($"history must end with a sunspot number (finite, not negative, at most {SidcParser.MaxDailyValue}).", nameof(history));
         }
 
         return SunspotForecast.Baseline(champion.Baseline ?? ForecastMethod.Persistence, lastObservation, ForecastModel.RotationMean(history), issuedAt, days, champion.Problem ?? "the champion cannot be loaded");

@@ -1,3 +1,4 @@
+using SunspotForecaster.Models.Data;
 using SunspotForecaster.Models.Engine;
 using SunspotForecaster.Models.Regression;
 using SunspotForecaster.Models.Networks;
@@ -222,9 +223,9 @@ public sealed class ForecastModel : IDisposable
 
         for (int i = history.Length - needed; i < history.Length; i++)
         {
-            if (!float.IsFinite(history[i]) || history[i] < 0)
+            if (!float.IsFinite(history[i]) || history[i] < 0 || history[i] > SidcParser.MaxDailyValue)
             {
-                throw new ArgumentException($"Daily value {i + 1} of the history is {history[i]}; sunspot numbers are finite and not negative.", nameof(history));
+                throw new ArgumentException($"Daily value {i + 1} of the history is {history[i]}; sunspot numbers are finite, not negative and at most {SidcParser.MaxDailyValue} (the highest daily number on record is 528).", nameof(history));
             }
         }
 
