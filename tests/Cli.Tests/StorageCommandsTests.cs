@@ -64,6 +64,43 @@ public class StorageCommandsTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_revision_of_definitive_values_is_quarantined_until_an_operator_accepts_it_and_later_files_then_pass()
+    {
+        string original = Synthetic();
+        // SILSO revises one definitive day of 1980; the file is otherwise the same.
+        static string Revised(string text) => string.Join('\n', text.Split('\n').Select(line =>
+            line.StartsWith("1980;06;15;", StringComparison.Ordinal) ? string.Join(';', [.. line.Split(';')[..4], "  321", .. line.Split(';')[5..]]) : line));
+        Assert.NotEqual(original, Revised(original));
+
+        string originalPath = Path.Combine(_temp.Path, "a.csv");
+        WriteAll(originalPath, original);
+        Assert.Equal(0, (await Run("ingest", "--source", originalPath)).ExitCode);
+        string revisedPath = Path.Combine(_temp.Path, "b.csv");
+        WriteAll(revisedPath, Revised(original));
+        var refused = await Run("ingest", "--source", revisedPath);
+        Assert.Equal("Quarantined", refused.Json.GetProperty("outcome").GetString());
+        string blob = refused.Json.GetProperty("blobName").GetString()!;
+        Assert.StartsWith("quarantine/", blob, StringComparison.Ordinal);
+
+        var wrong = await Run("ingest", "--accept", "SN_d_tot_V2.0/nothing.csv");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("not a quarantined file", wrong.Error, StringComparison.Ordinal);
+
+        var accepted = await Run("ingest", "--accept", blob);
+        Assert.Equal(0, accepted.ExitCode);
+        Assert.Equal("Stored", accepted.Json.GetProperty("outcome").GetString());
+        Assert.Contains("accepted by an operator", accepted.Json.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("1980-06-15", accepted.Json.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // The next month's file carries the revision too, and passes on its own.
+        string nextPath = Path.Combine(_temp.Path, "c.csv");
+        WriteAll(nextPath, Revised(Synthetic(10_622)));
+        Assert.Equal("Stored", (await Run("ingest", "--source", nextPath)).Json.GetProperty("outcome").GetString());
+    }
+
+    private static void WriteAll(string path, string text) => File.WriteAllText(path, text);
+
+    [Fact]
     public async Task Ingest_of_an_error_page_or_a_failing_server_stores_nothing_and_says_why()
     {
         using var html = new SidcHttpServer("<html><body>Down for maintenance</body></html>", contentType: "text/html");

@@ -13,10 +13,29 @@ internal static class IngestCommand
     {
         Option<string?> source = Source();
         Option<bool> eisn = new("--eisn") { Description = "Ingest SILSO's daily estimate (EISN) instead: keep it as the one current copy if it is valid (default source: Ingest__EisnSourceUrl)." };
-        var command = new Command("ingest", "Download (or read) the SIDC file and store it if it is new and valid, or with --eisn the daily estimate; prints what was decided.") { source, eisn };
+        Option<string?> accept = new("--accept")
+        {
+            Description = "Make a quarantined file current although it rewrites definitive values (a revision by SILSO): the name an ingest printed, quarantine/….csv.",
+            HelpName = "BLOB",
+        };
+        var command = new Command("ingest", "Download (or read) the SIDC file and store it if it is new and valid, or with --eisn the daily estimate, or with --accept a quarantined file; prints what was decided.") { source, eisn, accept };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(accept) is not null && (result.GetValue(eisn) || result.GetValue(source) is not null))
+            {
+                result.AddError("--accept makes a file already stored current: it takes neither --source nor --eisn.");
+            }
+        });
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await using ServiceProvider services = CliServices.Create(configuration);
+            if (parsed.GetValue(accept) is { } quarantined)
+            {
+                IngestResult accepted = await services.GetRequiredService<RawDataStore>().AcceptQuarantinedAsync(quarantined, cancellationToken);
+                int shown = CommandOutput.Write(parsed, IngestSummary.Of(accepted), WriteIngest);
+                return accepted.Outcome == IngestOutcome.Invalid ? ExitCodes.BadInput : shown;
+            }
+
             if (parsed.GetValue(eisn))
             {
                 EisnIngestResult estimate = await services.GetRequiredService<EisnIngestService>().IngestAsync(parsed.GetValue(source), cancellationToken);

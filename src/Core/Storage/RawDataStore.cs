@@ -100,7 +100,50 @@ public sealed partial class RawDataStore(
     public Task<IReadOnlyList<IngestRun>> GetRecentRunsAsync(int count, CancellationToken cancellationToken) =>
         history.RecentAsync(IngestHistory.Sidc, count, cancellationToken);
 
-    private async Task<IngestResult> DecideAndStoreAsync(byte[] content, SourceInfo source, CancellationToken cancellationToken)
+    /// <summary>
+    /// The operator's way past the history check: makes the quarantined file <paramref name="blobName"/>
+    /// current although it rewrites definitive values (SILSO does revise its series now and then,
+    /// and every later file would be quarantined for the same revision). It is still validated as
+    /// any file is; the acceptance is recorded in the ingest history with the objection it overrode.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="blobName"/> is not a quarantined file of this store.</exception>
+    public async Task<IngestResult> AcceptQuarantinedAsync(string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(blobName);
+        if (!blobName.StartsWith(QuarantinePrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{blobName}' is not a quarantined file: their names start with '{QuarantinePrefix}' (the ingest that refused a file printed its name).", nameof(blobName));
+        }
+
+        BlobDownloadResult download;
+        try
+        {
+            download = (await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new ArgumentException($"There is no quarantined file '{blobName}' in container '{options.Value.RawContainer}'.", nameof(blobName), e);
+        }
+
+        string objection = download.Details.Metadata.TryGetValue("quarantinereason", out string? reason) ? Uri.UnescapeDataString(reason) : "(no reason recorded)";
+        string url = download.Details.Metadata.TryGetValue("sourceurl", out string? source) ? Uri.UnescapeDataString(source) : blobName;
+        byte[] content = download.Content.ToArray();
+        IngestResult result;
+        try
+        {
+            result = await DecideAndStoreAsync(content, new SourceInfo(url), cancellationToken, acceptedDespite: objection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await TryRecordFailureAsync(new SourceInfo(url), content.Length, e.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        await RecordAsync(result, new SourceInfo(url), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<IngestResult> DecideAndStoreAsync(byte[] content, SourceInfo source, CancellationToken cancellationToken, string? acceptedDespite = null)
     {
         SidcFile file;
         try
@@ -140,7 +183,7 @@ public sealed partial class RawDataStore(
                 }
 
                 string? objection = HistoryCheck.Objection(currentFile.Series, file.Series);
-                if (objection is not null)
+                if (objection is not null && acceptedDespite is null)
                 {
                     string quarantined = await UploadCreateOnlyAsync(QuarantinePrefix + FileName(file), content, Metadata(file, source, objection), cancellationToken).ConfigureAwait(false);
                     return new IngestResult(IngestOutcome.Quarantined, file.Sha256, file.Bytes, quarantined, $"Not made current: {objection}", current.Pointer);
@@ -156,7 +199,7 @@ public sealed partial class RawDataStore(
                     BinaryData.FromObjectAsJson(pointer, JsonOptions),
                     new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
                     cancellationToken).ConfigureAwait(false);
-                return new IngestResult(IngestOutcome.Stored, file.Sha256, file.Bytes, blobName, null, pointer);
+                return new IngestResult(IngestOutcome.Stored, file.Sha256, file.Bytes, blobName, Accepted(acceptedDespite), pointer);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
@@ -164,7 +207,7 @@ public sealed partial class RawDataStore(
                 // before the client saw an error and the retry met our own ETag change.
                 if ((await GetLatestAsync(cancellationToken).ConfigureAwait(false))?.Pointer.WriteId == pointer.WriteId)
                 {
-                    return new IngestResult(IngestOutcome.Stored, file.Sha256, file.Bytes, blobName, null, pointer);
+                    return new IngestResult(IngestOutcome.Stored, file.Sha256, file.Bytes, blobName, Accepted(acceptedDespite), pointer);
                 }
 
                 LogPointerMoved(attempt);
@@ -173,6 +216,8 @@ public sealed partial class RawDataStore(
 
         throw new InvalidOperationException($"{LatestBlobName} changed {MaxAttempts} times while this file was being stored; try again.");
     }
+
+    private static string? Accepted(string? objection) => objection is null ? null : $"accepted by an operator despite the objection: {objection}";
 
     // Create-only: a blob of this name already holds this very content (the name carries its
     // SHA-256), so finding it there is success, not a conflict.
