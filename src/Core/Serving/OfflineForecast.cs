@@ -15,10 +15,24 @@ public static class OfflineForecast
     /// <exception cref="DataTooOldException">The newest observation is too old for the days asked.</exception>
     public static async Task<ForecastView> FromFilesAsync(string modelDirectory, string data, string? eisn, DateOnly today, int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        (ForecastModel model, ModelManifest manifest) = ForecasterPackage.Load(modelDirectory);
+        // The package and the daily file are read at once: each is a good part of a new process's
+        // time to its first answer, and neither needs the other.
+        Task<SidcFile> reading = Task.Run(() => SidcSource.LoadAsync(data, cancellationToken: cancellationToken), cancellationToken);
+        ForecastModel model;
+        ModelManifest manifest;
+        try
+        {
+            (model, manifest) = ForecasterPackage.Load(modelDirectory);
+        }
+        catch
+        {
+            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false); // observed, its error dropped: the package's is reported
+            throw;
+        }
+
         using (model)
         {
-            SidcFile file = await SidcSource.LoadAsync(data, cancellationToken: cancellationToken).ConfigureAwait(false);
+            SidcFile file = await reading.ConfigureAwait(false);
             // Validated against the real day (no row from the future); rows from the issue day on are
             // then left out by the combination.
             EisnFile? estimates = eisn is null ? null : await EisnSource.LoadAsync(eisn, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken).ConfigureAwait(false);
