@@ -152,11 +152,9 @@ public static class LeadEvaluation
         {
             ForecastMethod method = model.LeadMethods[pairs.Lead - 1];
             List<(float Forecast, float Actual)> served = pairs.Of(method);
-            (ForecastQuantiles Quantiles, float Actual)[] distributions = [.. served.Select(p => (intervals.At(p.Forecast, pairs.Lead), p.Actual))];
-            QuantileScores? scores = QuantileScores.Of(distributions);
-            QuantileScores? persistence = QuantileScores.Of(pairs.Persistence.Select(p => (baselines.Persistence.At(p.Forecast, pairs.Lead), p.Actual)));
-            QuantileScores? rotation = QuantileScores.Of(pairs.RotationMean.Select(p => (baselines.RotationMean.At(p.Forecast, pairs.Lead), p.Actual)));
-            int covered = distributions.Count(d => d.Actual >= d.Quantiles.Lower && d.Actual <= d.Quantiles.Upper);
+            QuantileScores? scores = QuantileScores.Of(intervals, pairs.Lead, served);
+            QuantileScores? persistence = QuantileScores.Of(baselines.Persistence, pairs.Lead, pairs.Persistence);
+            QuantileScores? rotation = QuantileScores.Of(baselines.RotationMean, pairs.Lead, pairs.RotationMean);
             return new LeadScore(
                 pairs.Lead,
                 pairs.Model.Count,
@@ -167,7 +165,7 @@ public static class LeadEvaluation
                 LeadPairs.Rmse(pairs.Linear),
                 method,
                 LeadPairs.Rmse(served),
-                served.Count == 0 ? null : (double)covered / served.Count,
+                scores?.Coverage,
                 scores?.Crps,
                 scores?.IntervalScore,
                 scores?.QuantileHits,

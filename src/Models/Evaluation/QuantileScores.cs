@@ -9,8 +9,9 @@ namespace SunspotForecaster.Models.Evaluation;
 /// </summary>
 /// <param name="Crps">The continuous ranked probability score, approximated from the quantiles (<see cref="CrpsOf"/>).</param>
 /// <param name="IntervalScore">The interval (Winkler) score of the 90% interval (<see cref="IntervalScoreOf"/>).</param>
+/// <param name="Coverage">The share of actuals inside the 90% interval, its ends included.</param>
 /// <param name="QuantileHits">From level (<c>"0.05"</c>) to the share of actuals at or below its quantile.</param>
-public sealed record QuantileScores(double Crps, double IntervalScore, IReadOnlyDictionary<string, double> QuantileHits)
+public sealed record QuantileScores(double Crps, double IntervalScore, double Coverage, IReadOnlyDictionary<string, double> QuantileHits)
 {
     /// <summary>The interval score's α: the 90% interval leaves 10% outside.</summary>
     public const double IntervalAlpha = 1 - PredictionIntervals.Level;
@@ -30,13 +31,7 @@ public sealed record QuantileScores(double Crps, double IntervalScore, IReadOnly
     public static double CrpsOf(ForecastQuantiles quantiles, float actual)
     {
         ArgumentNullException.ThrowIfNull(quantiles);
-        double sum = 0;
-        for (int k = 0; k < PredictionIntervals.Levels.Count; k++)
-        {
-            sum += Pinball(quantiles.Values[k], PredictionIntervals.Levels[k], actual);
-        }
-
-        return 2 * sum / PredictionIntervals.Levels.Count;
+        return CrpsOfSpan(quantiles.Span, actual);
     }
 
     /// <summary>The interval score of [lower, upper] at level 1 − α: (u − l) + (2/α)(l − y)⁺ + (2/α)(y − u)⁺.</summary>
@@ -47,24 +42,67 @@ public sealed record QuantileScores(double Crps, double IntervalScore, IReadOnly
     public static QuantileScores? Of(IEnumerable<(ForecastQuantiles Quantiles, float Actual)> scored)
     {
         ArgumentNullException.ThrowIfNull(scored);
-        int count = 0;
-        double crps = 0;
-        double interval = 0;
-        var hits = new int[PredictionIntervals.Levels.Count];
+        var tally = new Tally();
         foreach ((ForecastQuantiles quantiles, float actual) in scored)
         {
-            count++;
-            crps += CrpsOf(quantiles, actual);
-            interval += IntervalScoreOf(quantiles.Lower, quantiles.Upper, actual);
-            for (int k = 0; k < hits.Length; k++)
+            tally.Add(quantiles.Span, actual);
+        }
+
+        return tally.Result();
+    }
+
+    /// <summary>The scores of <paramref name="intervals"/>' quantiles around each forecast of <paramref name="pairs"/> at <paramref name="lead"/>; null without pairs.</summary>
+    public static QuantileScores? Of(PredictionIntervals intervals, int lead, IEnumerable<(float Forecast, float Actual)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(intervals);
+        ArgumentNullException.ThrowIfNull(pairs);
+        var tally = new Tally();
+        Span<float> quantiles = stackalloc float[PredictionIntervals.Levels.Count];
+        foreach ((float forecast, float actual) in pairs)
+        {
+            intervals.Fill(forecast, lead, quantiles);
+            tally.Add(quantiles, actual);
+        }
+
+        return tally.Result();
+    }
+
+    private static double CrpsOfSpan(ReadOnlySpan<float> quantiles, float actual)
+    {
+        double sum = 0;
+        for (int k = 0; k < quantiles.Length; k++)
+        {
+            sum += Pinball(quantiles[k], PredictionIntervals.Levels[k], actual);
+        }
+
+        return 2 * sum / quantiles.Length;
+    }
+
+    // The sums behind the averages.
+    private sealed class Tally
+    {
+        private readonly int[] _hits = new int[PredictionIntervals.Levels.Count];
+        private int _count;
+        private int _covered;
+        private double _crps;
+        private double _interval;
+
+        public void Add(ReadOnlySpan<float> quantiles, float actual)
+        {
+            _count++;
+            _crps += CrpsOfSpan(quantiles, actual);
+            _interval += IntervalScoreOf(quantiles[0], quantiles[^1], actual);
+            _covered += actual >= quantiles[0] && actual <= quantiles[^1] ? 1 : 0;
+            for (int k = 0; k < _hits.Length; k++)
             {
-                hits[k] += actual <= quantiles.Values[k] ? 1 : 0;
+                _hits[k] += actual <= quantiles[k] ? 1 : 0;
             }
         }
 
-        return count == 0 ? null : new QuantileScores(
-            crps / count,
-            interval / count,
-            PredictionIntervals.Levels.Select((level, k) => (level, k)).ToDictionary(x => ForecastQuantiles.Key(x.level), x => hits[x.k] / (double)count));
+        public QuantileScores? Result() => _count == 0 ? null : new QuantileScores(
+            _crps / _count,
+            _interval / _count,
+            _covered / (double)_count,
+            PredictionIntervals.Levels.Select((level, k) => (level, k)).ToDictionary(x => ForecastQuantiles.Key(x.level), x => _hits[x.k] / (double)_count));
     }
 }

@@ -74,8 +74,8 @@ public static class Replay
             ScoredForecast[] at = [.. scored.Select(s => s.Forecast).Where(s => s.Lead == lead)];
             ScoredForecast[] withInterval = [.. at.Where(s => s.Lower is not null)];
             QuantileScores? served = QuantileScores.Of(at.Where(s => s.Quantiles is not null).Select(s => (s.Quantiles!, s.Observed)));
-            QuantileScores? persistence = model.Baselines is { } b ? QuantileScores.Of(at.Select(s => (b.Persistence.At(s.Persistence, lead), s.Observed))) : null;
-            QuantileScores? rotation = model.Baselines is { } r ? QuantileScores.Of(at.Select(s => (r.RotationMean.At(s.RotationMean, lead), s.Observed))) : null;
+            QuantileScores? persistence = model.Baselines is { } b ? QuantileScores.Of(b.Persistence, lead, at.Select(s => (s.Persistence, s.Observed))) : null;
+            QuantileScores? rotation = model.Baselines is { } r ? QuantileScores.Of(r.RotationMean, lead, at.Select(s => (s.RotationMean, s.Observed))) : null;
             return new ReplayLead(
                 lead,
                 at.Length,

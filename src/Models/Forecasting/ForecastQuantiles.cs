@@ -37,6 +37,8 @@ public sealed class ForecastQuantiles : IEquatable<ForecastQuantiles>
     /// <summary>The values, one per level of <see cref="PredictionIntervals.Levels"/>.</summary>
     public IReadOnlyList<float> Values => _values;
 
+    internal ReadOnlySpan<float> Span => _values;
+
     /// <summary>The lower end of the 90% interval (the 0.05 quantile).</summary>
     public float Lower => _values[0];
 

@@ -37,6 +37,7 @@ public class QuantileScoresTests
         QuantileScores scores = QuantileScores.Of([(Quantiles, 95f), (Quantiles, 105f), (Quantiles, 70f), (Quantiles, 90f)])!;
 
         Assert.Equal((20 + 120 + 220 + 20) / 4.0, scores.IntervalScore, 4);
+        Assert.Equal(0.5, scores.Coverage); // 95 and 90 inside 80..100
         Assert.Equal(new[] { 95f, 105f, 70f, 90f }.Average(y => QuantileScores.CrpsOf(Quantiles, y)), scores.Crps, 9);
         // 70 is below every quantile, 90 at or below the median and up, 95 below 98 and 100, 105 below none.
         Assert.Equal(
