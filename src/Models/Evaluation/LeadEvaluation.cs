@@ -165,14 +165,7 @@ public static class LeadEvaluation
                 LeadPairs.Rmse(pairs.Linear),
                 method,
                 LeadPairs.Rmse(served),
-                scores?.Coverage,
-                scores?.Crps,
-                scores?.IntervalScore,
-                scores?.QuantileHits,
-                persistence?.Crps,
-                persistence?.IntervalScore,
-                rotation?.Crps,
-                rotation?.IntervalScore);
+                scores?.Coverage).With<LeadScore>(scores, persistence, rotation);
         }).ToArray();
     }
 }

@@ -6,25 +6,8 @@ namespace SunspotForecaster.Models.Evaluation;
 /// Skill at one lead on a range: the network's RMSE and MAE, both baselines' and the linear model's
 /// RMSE on the same targets (the linear's null for a model without one), the method serving this
 /// lead (chosen on the validation years), its RMSE, how often the served interval held the value,
-/// and the served quantiles' CRPS, 90% interval score and hit rate per level beside the CRPS and
-/// interval score of each baseline with its own quantiles. The figures are null where the range
-/// holds no target at that lead.
+/// and the distributions' scores (<see cref="DistributionScores"/>). The figures are null where the
+/// range holds no target at that lead.
 /// </summary>
-public sealed record LeadScore(
-    int Lead,
-    int N,
-    double? Rmse,
-    double? Mae,
-    double? PersistenceRmse,
-    double? RotationMeanRmse,
-    double? LinearRmse,
-    ForecastMethod Method,
-    double? ServedRmse,
-    double? Coverage,
-    double? Crps = null,
-    double? IntervalScore = null,
-    IReadOnlyDictionary<string, double>? QuantileHits = null,
-    double? PersistenceCrps = null,
-    double? PersistenceIntervalScore = null,
-    double? RotationMeanCrps = null,
-    double? RotationMeanIntervalScore = null);
+public sealed record LeadScore(int Lead, int N, double? Rmse, double? Mae, double? PersistenceRmse, double? RotationMeanRmse, double? LinearRmse, ForecastMethod Method, double? ServedRmse, double? Coverage)
+    : DistributionScores;

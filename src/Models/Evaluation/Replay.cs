@@ -83,14 +83,7 @@ public static class Replay
                 Rmse(at, s => s.Persistence),
                 Rmse(at, s => s.RotationMean),
                 withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length,
-                LinearRmse(linearScored, lead),
-                served?.Crps,
-                served?.IntervalScore,
-                served?.QuantileHits,
-                persistence?.Crps,
-                persistence?.IntervalScore,
-                rotation?.Crps,
-                rotation?.IntervalScore);
+                LinearRmse(linearScored, lead)).With<ReplayLead>(served, persistence, rotation);
         })];
         return new ReplayReport(from, to, to.DayNumber - from.DayNumber + 1, Note, byLead, demotions);
     }
