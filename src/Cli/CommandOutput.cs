@@ -28,6 +28,10 @@ internal static class CommandOutput
         return ExitCodes.Success;
     }
 
+    /// <summary>A figure of a text table, or "-" where there is none.</summary>
+    public static string Figure(double? value, string format = "0.000") =>
+        value is double v ? v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-";
+
     public static int Fail(TextWriter output, TextWriter error, bool json, int exitCode, string message)
     {
         error.WriteLine($"error: {message}");

@@ -112,8 +112,19 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.All(days, d => Assert.True(d.GetProperty("lower").GetDouble() <= d.GetProperty("value").GetDouble()
             && d.GetProperty("value").GetDouble() <= d.GetProperty("upper").GetDouble()));
         Assert.Equal(0.9, days[0].GetProperty("intervalLevel").GetDouble(), 6);
+        Assert.All(days, d =>
+        {
+            // Seven quantiles, non-decreasing, whose ends are the interval.
+            (string Level, double Value)[] quantiles = [.. d.GetProperty("quantiles").EnumerateObject().Select(q => (q.Name, q.Value.GetDouble()))];
+            Assert.Equal(["0.05", "0.10", "0.25", "0.50", "0.75", "0.90", "0.95"], quantiles.Select(q => q.Level));
+            Assert.Equal(quantiles.Select(q => q.Value).Order(), quantiles.Select(q => q.Value));
+            Assert.Equal(d.GetProperty("lower").GetDouble(), quantiles[0].Value, 4);
+            Assert.Equal(d.GetProperty("upper").GetDouble(), quantiles[^1].Value, 4);
+        });
         Assert.Equal("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", json.GetProperty("source").GetString());
         Assert.Equal("sunspots", json.GetProperty("model").GetProperty("name").GetString());
+        CliResult text = await CliRunner.RunAsync("forecast", "--model-dir", fixture.ModelDirectory, "--data", fixture.DataFile, "--today", "1999-12-31", "--days", "1");
+        Assert.Contains("quartiles", text.Output);
     }
 
     [Fact]
@@ -140,10 +151,18 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         Assert.Equal(730 - 8 - 59, byLead[59].GetProperty("n").GetInt32());
         foreach (JsonElement lead in byLead)
         {
-            foreach (string field in new[] { "rmse", "mae", "coverage", "persistenceRmse", "rotationMeanRmse", "linearRmse", "servedRmse" })
+            foreach (string field in new[] { "rmse", "mae", "coverage", "persistenceRmse", "rotationMeanRmse", "linearRmse", "servedRmse", "crps", "intervalScore",
+                "persistenceCrps", "persistenceIntervalScore", "rotationMeanCrps", "rotationMeanIntervalScore" })
             {
                 Assert.True(double.IsFinite(lead.GetProperty(field).GetDouble()), $"{field} at lead {lead.GetProperty("lead")}");
             }
+
+            // The share at or below each quantile grows with the level.
+            double[] hits = [.. lead.GetProperty("quantileHits").EnumerateObject().Select(q => q.Value.GetDouble())];
+            Assert.Equal(7, hits.Length);
+            Assert.Equal(hits.Order(), hits);
+            Assert.All(hits, h => Assert.InRange(h, 0, 1));
+            Assert.True(lead.GetProperty("intervalScore").GetDouble() > 0);
 
             string method = lead.GetProperty("method").GetString()!;
             Assert.Contains(method, new[] { "model", "persistence", "rotationMean", "linear" });
@@ -174,10 +193,13 @@ public class ModelCommandsTests(TrainedCliModelFixture fixture) : IClassFixture<
         JsonElement[] byLead = [.. json.GetProperty("byLead").EnumerateArray()];
         Assert.Equal(Enumerable.Range(1, 30), byLead.Select(l => l.GetProperty("lead").GetInt32()));
         Assert.InRange(byLead[0].GetProperty("n").GetInt32(), 1, 31);
-        foreach (string field in new[] { "rmse", "persistenceRmse", "rotationMeanRmse", "coverage", "linearRmse" })
+        foreach (string field in new[] { "rmse", "persistenceRmse", "rotationMeanRmse", "coverage", "linearRmse", "crps", "intervalScore", "persistenceCrps", "persistenceIntervalScore",
+            "rotationMeanCrps", "rotationMeanIntervalScore" })
         {
             Assert.True(double.IsFinite(byLead[0].GetProperty(field).GetDouble()), field);
         }
+
+        Assert.Equal(7, byLead[0].GetProperty("quantileHits").EnumerateObject().Count());
 
         Assert.Equal(JsonValueKind.Array, json.GetProperty("demotions").ValueKind);
     }

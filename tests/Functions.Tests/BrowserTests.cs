@@ -154,7 +154,7 @@ public sealed class BrowserTests(ServedAppFixture app, AzuriteFixture azurite)
 
         Assert.All(chart.Texts, text => Assert.True(text.FontSize >= 10, $"'{text.Text}' is {text.FontSize:0.0} px on a {width} px screen"));
         Assert.All(chart.Texts, text => Assert.True(chart.Picture.Contains(text.Box), $"'{text.Text}' {text.Box} runs off the picture {chart.Picture}"));
-        string[] legend = ["observed, definitive", "observed, provisional", "daily estimate (EISN)", "forecast", "90% interval"];
+        string[] legend = ["observed, definitive", "observed, provisional", "daily estimate (EISN)", "forecast", "90% interval", "50% interval"];
         ChartText[] items = [.. chart.Texts.Where(t => legend.Contains(t.Text))];
         Assert.Equal(legend.Length, items.Length);
         Assert.All(items, item => Assert.False(item.Box.Intersects(chart.Data), $"the legend's '{item.Text}' {item.Box} lies on the data {chart.Data}"));

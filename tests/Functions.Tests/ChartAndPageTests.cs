@@ -45,6 +45,7 @@ public sealed partial class ChartAndPageTests(ServedAppFixture app, AzuriteFixtu
         Assert.Contains("daily estimate (EISN)", texts);
         Assert.Contains("forecast", texts);
         Assert.Contains("90% interval", texts);
+        Assert.Contains("50% interval", texts);
         Assert.Contains(texts, t => t.Contains("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", StringComparison.Ordinal));
         Assert.True(texts.Count(t => IsoDate().IsMatch(t)) >= 3, string.Join(" | ", texts));
         // Every text is drawn with the typeface the app carries, whatever fonts the server has.

@@ -51,6 +51,11 @@ public class HttpFunctionsTests(ServedAppFixture app, AzuriteFixture azurite)
             Assert.InRange(value, d.GetProperty("lower").GetDouble(), d.GetProperty("upper").GetDouble());
             Assert.InRange(value, 0, 400);
             Assert.Equal(0.9, d.GetProperty("intervalLevel").GetDouble(), 6);
+            double[] quantiles = [.. d.GetProperty("quantiles").EnumerateObject().Select(q => q.Value.GetDouble())];
+            Assert.Equal(7, quantiles.Length);
+            Assert.Equal(quantiles.Order(), quantiles);
+            Assert.Equal(d.GetProperty("lower").GetDouble(), quantiles[0], 4);
+            Assert.Equal(d.GetProperty("upper").GetDouble(), quantiles[^1], 4);
         });
         Assert.Equal("Source: WDC-SILSO, Royal Observatory of Belgium, Brussels", json.GetProperty("source").GetString());
     }

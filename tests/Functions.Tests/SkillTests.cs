@@ -29,7 +29,8 @@ public sealed class SkillTests(ServedAppFixture app, AzuriteFixture azurite)
         for (int d = 0; d < 5; d++)
         {
             DateOnly issue = ServedAppFixture.LastDay.AddDays(-40 + d);
-            LedgerEntry[] entries = [.. Enumerable.Range(1, 30).Select(lead => new LedgerEntry(issue, issue.AddDays(lead), lead, "sunspots", 1, 100 + lead, 90, 120, 0.9, ForecastMethod.Model, issue.AddDays(-1), ObservationKind.Definitive, 100, 104))];
+            LedgerEntry[] entries = [.. Enumerable.Range(1, 30).Select(lead => new LedgerEntry(issue, issue.AddDays(lead), lead, "sunspots", 1, 100 + lead, 90, 120, 0.9, ForecastMethod.Model, issue.AddDays(-1), ObservationKind.Definitive, 100, 104,
+                Quantiles: new ForecastQuantiles([90, 95, 100, 105, 110, 115, 120])))];
             Assert.True(await ledger.TryRecordDayAsync(entries, CancellationToken.None));
         }
 
@@ -46,7 +47,7 @@ public sealed class SkillTests(ServedAppFixture app, AzuriteFixture azurite)
         Assert.All(lines, l =>
         {
             Assert.Equal(1, l.GetProperty("version").GetInt32());
-            foreach (string field in new[] { "rmse", "persistenceRmse", "rotationMeanRmse", "skillVsPersistence", "skillVsRotationMean", "coverage" })
+            foreach (string field in new[] { "rmse", "persistenceRmse", "rotationMeanRmse", "skillVsPersistence", "skillVsRotationMean", "coverage", "crps", "intervalScore" })
             {
                 Assert.True(double.IsFinite(l.GetProperty(field).GetDouble()), field);
             }

@@ -69,7 +69,7 @@ internal static class ForecastCommand
         foreach (ForecastDay day in forecast.Forecasts)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {day.Date:yyyy-MM-dd}  lead {day.Lead,2}  {day.Value,6:0.0}{(day.Lower is float lower ? $"   {day.IntervalLevel:P0} interval {lower,6:0.0} .. {day.Upper,6:0.0}" : "")}{(day.Method switch { ForecastMethod.Persistence => "   (persistence)", ForecastMethod.RotationMean => "   (27-day mean)", ForecastMethod.Linear => "   (linear model)", _ => "" })}"));
+                $"  {day.Date:yyyy-MM-dd}  lead {day.Lead,2}  {day.Value,6:0.0}{(day.Lower is float lower ? $"   {day.IntervalLevel:P0} interval {lower,6:0.0} .. {day.Upper,6:0.0}" : "")}{(day.Quantiles is { } q ? $"   median {q[0.5],6:0.0}, quartiles {q[0.25],6:0.0} .. {q[0.75],6:0.0}" : "")}{(day.Method switch { ForecastMethod.Persistence => "   (persistence)", ForecastMethod.RotationMean => "   (27-day mean)", ForecastMethod.Linear => "   (linear model)", _ => "" })}"));
         }
 
         writer.WriteLine(forecast.Source);

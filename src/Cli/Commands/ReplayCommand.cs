@@ -37,11 +37,11 @@ internal static class ReplayCommand
     private static void Write(TextWriter writer, ReplayReport report)
     {
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Replayed {report.Days:N0} issue days, {report.From:yyyy-MM-dd}..{report.To:yyyy-MM-dd}. {report.Note}"));
-        writer.WriteLine("  lead       n    RMSE  persistence  27-day mean   linear  coverage");
+        writer.WriteLine("  lead       n    RMSE  persistence  27-day mean   linear  coverage    CRPS  pers.  mean  interval score  pers.  mean");
         foreach (ReplayLead lead in report.ByLead)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {lead.Lead,4}  {lead.N,6:N0}  {lead.Rmse,6:0.000}  {lead.PersistenceRmse,11:0.000}  {lead.RotationMeanRmse,11:0.000}  {(lead.LinearRmse is double linear ? linear.ToString("0.000", CultureInfo.InvariantCulture) : "-"),7}  {lead.Coverage,8:P1}"));
+                $"  {lead.Lead,4}  {lead.N,6:N0}  {lead.Rmse,6:0.000}  {lead.PersistenceRmse,11:0.000}  {lead.RotationMeanRmse,11:0.000}  {CommandOutput.Figure(lead.LinearRmse),7}  {lead.Coverage,8:P1}  {CommandOutput.Figure(lead.Crps, "0.00"),6}  {CommandOutput.Figure(lead.PersistenceCrps, "0.00"),5}  {CommandOutput.Figure(lead.RotationMeanCrps, "0.00"),5}  {CommandOutput.Figure(lead.IntervalScore, "0.0"),14}  {CommandOutput.Figure(lead.PersistenceIntervalScore, "0.0"),5}  {CommandOutput.Figure(lead.RotationMeanIntervalScore, "0.0"),5}"));
         }
 
         writer.WriteLine(report.Demotions.Count == 0

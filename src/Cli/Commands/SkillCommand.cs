@@ -31,11 +31,11 @@ internal static class SkillCommand
             return;
         }
 
-        writer.WriteLine("  version  leads      n    RMSE  persistence  27-day mean  skill vs pers.  skill vs mean  coverage");
+        writer.WriteLine("  version  leads      n    RMSE  persistence  27-day mean  skill vs pers.  skill vs mean  coverage    CRPS  interval score");
         foreach (SkillLine line in report.Lines)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {(line.Version == 0 ? "fallback" : line.Version.ToString(CultureInfo.InvariantCulture)),7}  {line.Band,5}  {line.Count,5:N0}  {line.Rmse,6:0.00}  {line.PersistenceRmse,11:0.00}  {line.RotationMeanRmse,11:0.00}  {line.SkillVsPersistence,14:0.000}  {line.SkillVsRotationMean,13:0.000}  {(line.Coverage is double cov ? cov.ToString("P1", CultureInfo.InvariantCulture) : "-"),8}"));
+                $"  {(line.Version == 0 ? "fallback" : line.Version.ToString(CultureInfo.InvariantCulture)),7}  {line.Band,5}  {line.Count,5:N0}  {line.Rmse,6:0.00}  {line.PersistenceRmse,11:0.00}  {line.RotationMeanRmse,11:0.00}  {line.SkillVsPersistence,14:0.000}  {line.SkillVsRotationMean,13:0.000}  {(line.Coverage is double cov ? cov.ToString("P1", CultureInfo.InvariantCulture) : "-"),8}  {CommandOutput.Figure(line.Crps, "0.00"),6}  {CommandOutput.Figure(line.IntervalScore, "0.0"),14}"));
         }
 
         if (report.ChampionTest is { } test)

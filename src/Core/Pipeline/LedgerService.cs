@@ -68,7 +68,7 @@ public sealed partial class LedgerService(
         float rotation = SunspotForecast.RotationMeanOf(series);
         int version = forecast.Model?.Version ?? 0;
         LedgerEntry[] entries = [.. forecast.Forecasts.Select(f => new LedgerEntry(
-            today, f.Date, f.Lead, Model, version, f.Value, f.Lower, f.Upper, f.IntervalLevel, f.Method, last.Date, last.Kind, last.Value, rotation))];
+            today, f.Date, f.Lead, Model, version, f.Value, f.Lower, f.Upper, f.IntervalLevel, f.Method, last.Date, last.Kind, last.Value, rotation, Quantiles: f.Quantiles))];
         bool written = await ledger.TryRecordDayAsync(entries, cancellationToken).ConfigureAwait(false);
         if (written)
         {
@@ -257,7 +257,7 @@ public sealed partial class LedgerService(
         [.. (await ledger.ReadAsync(from, to, cancellationToken).ConfigureAwait(false))
             .Select(r => r.Entry)
             .Where(e => e.Observed is not null)
-            .Select(e => new ScoredForecast(e.IssueDate, e.Lead, e.Version, e.Value, e.Lower, e.Upper, e.Persistence, e.RotationMean, e.Observed!.Value))];
+            .Select(e => new ScoredForecast(e.IssueDate, e.Lead, e.Version, e.Value, e.Lower, e.Upper, e.Persistence, e.RotationMean, e.Observed!.Value, e.Quantiles))];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger: recorded the {Count} forecasts of {IssueDate} (version {Version})")]
     private partial void LogRecorded(DateOnly issueDate, int count, int version);

@@ -16,6 +16,14 @@ public sealed class TrainingRecipes(IOptions<RetrainJobOptions> options)
 
     public CarColourRecipe Cars => new();
 
-    /// <summary>SHA-256 of the settings that decide <paramref name="model"/>'s weights (not the budget, which only cuts a run short).</summary>
-    public string Fingerprint(string model) => ModelKind.Parse(model) == ModelKind.Sunspots ? Forecaster.Fingerprint() : Cars.Fingerprint();
+    /// <summary>
+    /// SHA-256 of the settings that decide <paramref name="model"/>'s weights (not the budget, which
+    /// only cuts a run short). A sunspot model's includes the package format: a version packed in a
+    /// format this code refuses (one without quantiles) is not the same work, so the data it was
+    /// trained from are trained again rather than acknowledged.
+    /// </summary>
+    public string Fingerprint(string model) => ModelKind.Parse(model) == ModelKind.Sunspots
+        ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"format {ModelPackage.FormatVersion}: {Forecaster.Fingerprint()}"))))
+        : Cars.Fingerprint();
 }

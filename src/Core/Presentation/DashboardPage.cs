@@ -98,7 +98,7 @@ public static partial class DashboardPage
             <source media="(max-width: {CompactUpToRem}rem)" srcset="{ChartUri(view, compact)}" width="{compact.Width}" height="{compact.Height}">
             <img id="chart" src="{ChartUri(view, wide)}" width="{wide.Width}" height="{wide.Height}" alt="{E(ChartAlt(view))}">
             </picture>
-            <figcaption>The last {HistoryDays} days observed and the next {forecast.Forecasts.Count} forecast; the shaded band is the {Level(first)} interval. <a href="forecast/chart?days={forecast.Forecasts.Count}">Chart alone (SVG)</a>.</figcaption>
+            <figcaption>The last {HistoryDays} days observed and the next {forecast.Forecasts.Count} forecast; the lighter band is the {Level(first)} interval, the darker one the middle half (the 0.25 to 0.75 quantiles). <a href="forecast/chart?days={forecast.Forecasts.Count}">Chart alone (SVG)</a>.</figcaption>
             </figure>
             <section aria-labelledby="days-heading">
             <h2 id="days-heading">The next {forecast.Forecasts.Count} days</h2>

@@ -150,13 +150,16 @@ public static partial class ForecastChart
     {
         double[] xs = [.. forecast.Forecasts.Select(d => X(d.Date))];
         double[] values = [.. forecast.Forecasts.Select(d => (double)d.Value)];
+        // A fan: the 90% interval (0.05 to 0.95) lighter, the middle half (0.25 to 0.75) darker on top.
         if (forecast.Forecasts.All(d => d.Lower is not null && d.Upper is not null))
         {
-            var band = plot.Add.FillY(xs, [.. forecast.Forecasts.Select(d => (double)d.Lower!.Value)], [.. forecast.Forecasts.Select(d => (double)d.Upper!.Value)]);
-            band.FillColor = ForecastColour.WithAlpha(0.22);
-            band.LineWidth = 0;
             double level = forecast.Forecasts[0].IntervalLevel ?? 0.9;
-            band.LegendText = $"{level * 100:0}% interval";
+            AddBand(plot, xs, [.. forecast.Forecasts.Select(d => (double)d.Lower!.Value)], [.. forecast.Forecasts.Select(d => (double)d.Upper!.Value)], 0.18, $"{level * 100:0}% interval");
+        }
+
+        if (forecast.Forecasts.All(d => d.Quantiles is not null))
+        {
+            AddBand(plot, xs, [.. forecast.Forecasts.Select(d => (double)d.Quantiles![0.25])], [.. forecast.Forecasts.Select(d => (double)d.Quantiles![0.75])], 0.32, "50% interval");
         }
 
         var line = plot.Add.Scatter(xs, values, ForecastColour);
@@ -164,6 +167,14 @@ public static partial class ForecastChart
         line.MarkerSize = xs.Length == 1 ? 7 : 4;
         line.LinePattern = forecast.Fallback ? LinePattern.Dotted : LinePattern.Solid;
         line.LegendText = forecast.Fallback ? $"{Method(forecast)} (fallback)" : "forecast";
+    }
+
+    private static void AddBand(Plot plot, double[] xs, double[] lower, double[] upper, double alpha, string legend)
+    {
+        var band = plot.Add.FillY(xs, lower, upper);
+        band.FillColor = ForecastColour.WithAlpha(alpha);
+        band.LineWidth = 0;
+        band.LegendText = legend;
     }
 
     private static double X(DateOnly date) => date.ToDateTime(TimeOnly.MinValue).ToOADate();

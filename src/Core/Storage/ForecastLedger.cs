@@ -103,7 +103,27 @@ public sealed class ForecastLedger(TableServiceClient tables, IOptions<StorageOp
 
     private static string RowKey(LedgerEntry e) => string.Create(CultureInfo.InvariantCulture, $"{e.Model}-{e.Version:000000}-{e.TargetDate:yyyy-MM-dd}");
 
-    private static TableEntity ToEntity(LedgerEntry e) => new(Key(e.IssueDate), RowKey(e))
+    // A quantile's column: Quantile05 for the level 0.05 (a table's property names take no dot).
+    private static string QuantileColumn(double level) => "Quantile" + ForecastQuantiles.Key(level)[2..];
+
+    private static TableEntity ToEntity(LedgerEntry e)
+    {
+        TableEntity entity = Fields(e);
+        for (int k = 0; k < PredictionIntervals.Levels.Count; k++)
+        {
+            entity[QuantileColumn(PredictionIntervals.Levels[k])] = (double?)e.Quantiles?.Values[k];
+        }
+
+        return entity;
+    }
+
+    private static ForecastQuantiles? QuantilesOf(TableEntity e)
+    {
+        double?[] values = [.. PredictionIntervals.Levels.Select(level => e.GetDouble(QuantileColumn(level)))];
+        return values.Any(v => v is null) ? null : new ForecastQuantiles([.. values.Select(v => (float)v!.Value)]);
+    }
+
+    private static TableEntity Fields(LedgerEntry e) => new(Key(e.IssueDate), RowKey(e))
     {
         ["TargetDate"] = Key(e.TargetDate),
         ["Lead"] = e.Lead,
@@ -137,5 +157,6 @@ public sealed class ForecastLedger(TableServiceClient tables, IOptions<StorageOp
         (float)(e.GetDouble("RotationMean") ?? double.NaN),
         (float?)e.GetDouble("Observed"),
         Enum.TryParse(e.GetString("ObservedKind"), out ObservationKind observedKind) ? observedKind : null,
-        e.GetDateTimeOffset("ScoredAt"));
+        e.GetDateTimeOffset("ScoredAt"),
+        QuantilesOf(e));
 }

@@ -44,7 +44,7 @@ public static class ForecastEvaluator
             persistence,
             persistence > 0 ? 1 - rmse / persistence : 0,
             (double)covered / windows.Count,
-            intervals.Level);
+            PredictionIntervals.Level);
     }
 
     /// <summary>

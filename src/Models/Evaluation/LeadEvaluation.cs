@@ -139,20 +139,22 @@ public static class LeadEvaluation
         }).ToArray();
     }
 
-    /// <summary>Scores leads 1..<paramref name="maxLead"/> on <paramref name="windows"/> with the model's own lead methods and intervals.</summary>
+    /// <summary>
+    /// Scores leads 1..<paramref name="maxLead"/> on <paramref name="windows"/> with the model's own
+    /// lead methods and quantiles, and each baseline with its own quantiles.
+    /// </summary>
     public static IReadOnlyList<LeadScore> Score(ForecastModel model, WindowSet windows, int maxLead)
     {
         ArgumentNullException.ThrowIfNull(model);
         PredictionIntervals intervals = model.Intervals ?? throw new InvalidOperationException("The model has no prediction intervals.");
+        BaselineIntervals baselines = model.Baselines ?? throw new InvalidOperationException("The model has no baseline intervals.");
         return Pairs(model, windows, maxLead).Select(pairs =>
         {
             ForecastMethod method = model.LeadMethods[pairs.Lead - 1];
             List<(float Forecast, float Actual)> served = pairs.Of(method);
-            int covered = served.Count(p =>
-            {
-                (float lower, float upper) = intervals.Around(p.Forecast, pairs.Lead);
-                return p.Actual >= lower && p.Actual <= upper;
-            });
+            QuantileScores? scores = QuantileScores.Of(intervals, pairs.Lead, served);
+            QuantileScores? persistence = QuantileScores.Of(baselines.Persistence, pairs.Lead, pairs.Persistence);
+            QuantileScores? rotation = QuantileScores.Of(baselines.RotationMean, pairs.Lead, pairs.RotationMean);
             return new LeadScore(
                 pairs.Lead,
                 pairs.Model.Count,
@@ -163,7 +165,7 @@ public static class LeadEvaluation
                 LeadPairs.Rmse(pairs.Linear),
                 method,
                 LeadPairs.Rmse(served),
-                served.Count == 0 ? null : (double)covered / served.Count);
+                scores?.Coverage).With<LeadScore>(scores, persistence, rotation);
         }).ToArray();
     }
 }

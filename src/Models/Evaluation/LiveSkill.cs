@@ -32,6 +32,7 @@ public static class LiveSkill
                 double persistence = Rmse(band, s => s.Persistence);
                 double rotation = Rmse(band, s => s.RotationMean);
                 ScoredForecast[] withInterval = [.. band.Where(s => s.Lower is not null && s.Upper is not null)];
+                QuantileScores? scores = QuantileScores.Of(band.Where(s => s.Quantiles is not null).Select(s => (s.Quantiles!, s.Observed)));
                 lines.Add(new SkillLine(
                     version.Key,
                     name,
@@ -41,7 +42,9 @@ public static class LiveSkill
                     rotation,
                     persistence > 0 ? 1 - rmse / persistence : 0,
                     rotation > 0 ? 1 - rmse / rotation : 0,
-                    withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length));
+                    withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length,
+                    scores?.Crps,
+                    scores?.IntervalScore));
             }
         }
 

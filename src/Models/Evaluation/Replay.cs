@@ -50,7 +50,7 @@ public static class Replay
             {
                 if (target.Date <= file.LastDate && file.Values[file.IndexOf(target.Date)] is float observed && float.IsFinite(observed))
                 {
-                    scored.Add((target.Date, new ScoredForecast(day, target.Lead, summary.Version ?? 1, target.Value, target.Lower, target.Upper, last.Value, rotation, observed)));
+                    scored.Add((target.Date, new ScoredForecast(day, target.Lead, summary.Version ?? 1, target.Value, target.Lower, target.Upper, last.Value, rotation, observed, target.Quantiles)));
                     if (linearHistory is not null)
                     {
                         linearScored.Add((target.Lead, MathF.Max(0, model.Linear!.Predict(linearHistory, target.Lead)), observed));
@@ -73,6 +73,9 @@ public static class Replay
         {
             ScoredForecast[] at = [.. scored.Select(s => s.Forecast).Where(s => s.Lead == lead)];
             ScoredForecast[] withInterval = [.. at.Where(s => s.Lower is not null)];
+            QuantileScores? served = QuantileScores.Of(at.Where(s => s.Quantiles is not null).Select(s => (s.Quantiles!, s.Observed)));
+            QuantileScores? persistence = model.Baselines is { } b ? QuantileScores.Of(b.Persistence, lead, at.Select(s => (s.Persistence, s.Observed))) : null;
+            QuantileScores? rotation = model.Baselines is { } r ? QuantileScores.Of(r.RotationMean, lead, at.Select(s => (s.RotationMean, s.Observed))) : null;
             return new ReplayLead(
                 lead,
                 at.Length,
@@ -80,7 +83,7 @@ public static class Replay
                 Rmse(at, s => s.Persistence),
                 Rmse(at, s => s.RotationMean),
                 withInterval.Length == 0 ? null : withInterval.Count(s => s.Observed >= s.Lower && s.Observed <= s.Upper) / (double)withInterval.Length,
-                LinearRmse(linearScored, lead));
+                LinearRmse(linearScored, lead)).With<ReplayLead>(served, persistence, rotation);
         })];
         return new ReplayReport(from, to, to.DayNumber - from.DayNumber + 1, Note, byLead, demotions);
     }

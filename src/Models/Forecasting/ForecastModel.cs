@@ -41,7 +41,7 @@ public sealed class ForecastModel : IDisposable
     /// with an interval; <paramref name="linear"/>, the direct linear forecasts, must be given when a
     /// lead is served by <see cref="ForecastMethod.Linear"/>.
     /// </summary>
-    public ForecastModel(IReadOnlyList<ManagedRegressor> members, int window, StandardScaler scaler, PredictionIntervals? intervals, IReadOnlyList<ForecastMethod>? leadMethods = null, LinearForecaster? linear = null)
+    public ForecastModel(IReadOnlyList<ManagedRegressor> members, int window, StandardScaler scaler, PredictionIntervals? intervals, IReadOnlyList<ForecastMethod>? leadMethods = null, LinearForecaster? linear = null, BaselineIntervals? baselines = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentOutOfRangeException.ThrowIfZero(members.Count);
@@ -57,6 +57,7 @@ public sealed class ForecastModel : IDisposable
         Window = window;
         Scaler = scaler;
         Intervals = intervals;
+        Baselines = baselines;
         Linear = linear;
         LeadMethods = leadMethods ?? Enumerable.Repeat(ForecastMethod.Model, intervals?.MaxLead ?? MaxLead).ToArray();
     }
@@ -74,8 +75,15 @@ public sealed class ForecastModel : IDisposable
 
     public StandardScaler Scaler { get; }
 
-    /// <summary>Null only while the model is being calibrated after training.</summary>
+    /// <summary>The quantiles of the method serving each lead; null only while the model is being calibrated after training.</summary>
     public PredictionIntervals? Intervals { get; internal set; }
+
+    /// <summary>
+    /// The baselines' own quantiles, fitted to their errors on the validation years as
+    /// <see cref="Intervals"/> is to the served method's, so that their probabilistic scores stand
+    /// beside the model's; null only while the model is being calibrated.
+    /// </summary>
+    public BaselineIntervals? Baselines { get; internal set; }
 
     /// <summary>
     /// For each lead 1..<see cref="Leads"/>, what serves it: the network, or the baseline that did
@@ -103,7 +111,7 @@ public sealed class ForecastModel : IDisposable
         }
     }
 
-    /// <summary>The direct linear forecast of each lead (fitted beside the network in training); null for a model without one (packages before format 4).</summary>
+    /// <summary>The direct linear forecast of each lead (fitted beside the network in training); null when the training years were too short for one.</summary>
     public LinearForecaster? Linear { get; }
 
     /// <summary>
@@ -114,8 +122,8 @@ public sealed class ForecastModel : IDisposable
     public int HistoryDays { get; private set; }
 
     /// <summary>
-    /// The longest lead this model forecasts: <see cref="MaxLead"/>, or 30 for a model from a package
-    /// of format 1, whose intervals were fitted for leads 1..30 only.
+    /// The longest lead this model forecasts: one method per lead (<see cref="MaxLead"/> for a
+    /// trained or loaded model).
     /// </summary>
     public int Leads => LeadMethods.Count;
 
@@ -252,8 +260,8 @@ public sealed class ForecastModel : IDisposable
                 ForecastMethod.Linear => MathF.Max(0, Linear!.Leads[lead - 1].Predict(history)),
                 _ => MathF.Max(0, path[lead - 1]),
             };
-            (float lower, float upper) = intervals.Around(value, lead);
-            forecasts[lead - firstLead] = new ForecastDay(lastDate.AddDays(lead), lead, value, lower, upper, intervals.Level, method);
+            ForecastQuantiles quantiles = intervals.At(value, lead);
+            forecasts[lead - firstLead] = new ForecastDay(lastDate.AddDays(lead), lead, value, quantiles.Lower, quantiles.Upper, PredictionIntervals.Level, method, quantiles);
         }
 
         return forecasts;

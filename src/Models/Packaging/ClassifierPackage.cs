@@ -50,7 +50,7 @@ public static class ClassifierPackage
     /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
     public static (CarColourModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
     {
-        // Formats 2 and 3 changed only sunspot packages: a car package of format 1 or 2 loads the same way.
+        // Formats 2 to 5 changed only sunspot packages: a car package of any format loads the same way.
         ModelManifest manifest = ModelPackage.ReadManifest(files, Kind.Name, origin, oldestFormat: 1);
         ClassifierDetails details = manifest.Classifier ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'classifier' section.");
         if (details.Classes != CarColourSequences.Classes || details.HiddenSize is < 1 or > 1024 || details.Dropout is < 0 or >= 1)

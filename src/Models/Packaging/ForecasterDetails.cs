@@ -4,11 +4,11 @@ namespace SunspotForecaster.Models.Packaging;
 
 /// <summary>
 /// What rebuilds a sunspot model: its sizes (of each of its <see cref="Members"/> networks), scaling,
-/// intervals and the method serving each lead (<c>model</c>, <c>persistence</c> or
-/// <c>rotationMean</c> or <c>linear</c>), and how it was trained and scored. Format 1 had one network, intervals for
-/// leads 1..30 and no lead methods; format 2 one network with intervals and methods for leads 1..60;
-/// format 3 adds the members; format 4 the direct linear model of each lead (<see cref="Linear"/>,
-/// null when the training years were too short for one).
+/// the method serving each lead (<c>model</c>, <c>persistence</c> or <c>rotationMean</c> or
+/// <c>linear</c>) and that method's quantiles, both baselines' own quantiles, the direct linear
+/// model of each lead (<see cref="Linear"/>, null when the training years were too short for one),
+/// and how it was trained and scored. Format 5; the formats before it, which had no quantiles, are
+/// refused.
 /// </summary>
 public sealed record ForecasterDetails(
     string Cell,
@@ -25,4 +25,6 @@ public sealed record ForecasterDetails(
     IntervalDetails Intervals,
     IReadOnlyList<ForecastMethod>? LeadMethods,
     int Members = 1,
-    LinearDetails? Linear = null);
+    LinearDetails? Linear = null,
+    IntervalDetails? PersistenceIntervals = null,
+    IntervalDetails? RotationMeanIntervals = null);

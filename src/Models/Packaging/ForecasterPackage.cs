@@ -12,9 +12,6 @@ public static class ForecasterPackage
 {
     public static ModelKind Kind => ModelKind.Sunspots;
 
-    /// <summary>The leads a package of format 1 has intervals for.</summary>
-    public const int Format1Leads = 30;
-
     /// <summary>Saves a trained model into <paramref name="directory"/> (created or replaced).</summary>
     public static ModelManifest Save(TrainedForecaster trained, string directory, string dataSha256, TimeProvider? clock = null)
     {
@@ -30,6 +27,7 @@ public static class ForecasterPackage
         ForecasterRecipe options = trained.Options;
         ForecastModel model = trained.Model;
         PredictionIntervals intervals = model.Intervals ?? throw new InvalidOperationException("The model has no prediction intervals.");
+        BaselineIntervals baselines = model.Baselines ?? throw new InvalidOperationException("The model has no baseline intervals.");
         SeriesSplit split = trained.Data.Split;
         var details = new ForecasterDetails(
             Cell: options.Cell.ToString().ToLowerInvariant(),
@@ -45,10 +43,12 @@ public static class ForecasterPackage
             Training: new TrainingDetails(trained.Run.Epochs, trained.Run.BestEpoch, trained.Run.StopReason.ToString(), trained.Run.TrainSeconds,
                 trained.Data.Train.Count, trained.Data.Validation.Count, trained.Data.Test.Count, trained.Engine),
             Metrics: new ForecasterMetrics(trained.ValidationRmse, trained.Test),
-            Intervals: new IntervalDetails(intervals.Level, intervals.ScaleOffset, intervals.LowerQuantiles, intervals.UpperQuantiles),
+            Intervals: Details(intervals),
             LeadMethods: model.LeadMethods,
             Members: model.Members,
-            Linear: model.Linear is { } linear ? new LinearDetails(options.LinearLags, options.LinearPenalties, linear.Leads) : null);
+            Linear: model.Linear is { } linear ? new LinearDetails(options.LinearLags, options.LinearPenalties, linear.Leads) : null,
+            PersistenceIntervals: Details(baselines.Persistence),
+            RotationMeanIntervals: Details(baselines.RotationMean));
 
         NetworkLayout layout = EnsembleLayout(model.Shape, model.Members);
         float[] flat = [.. model.Networks.SelectMany(n => n.Weights)];
@@ -70,33 +70,32 @@ public static class ForecasterPackage
     /// <summary>Loads a package, checking the manifest and the weights; throws <see cref="ModelPackageException"/> when they are unusable.</summary>
     public static (ForecastModel Model, ModelManifest Manifest) Load(PackageFiles files, string origin)
     {
-        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind.Name, origin, oldestFormat: 1);
+        // Packages before format 5 carry a 90% interval but no quantiles: ReadManifest refuses them, saying to retrain.
+        ModelManifest manifest = ModelPackage.ReadManifest(files, Kind.Name, origin);
         ForecasterDetails details = manifest.Forecaster ?? throw new ModelPackageException($"The manifest of {origin} lacks the 'forecaster' section.");
-
-        // Format 1 fitted intervals for leads 1..30 and served every lead with the network; formats
-        // 2 to 4 fit intervals and choose a method for each lead 1..60 (format 4 among them the linear model).
-        int leads = manifest.FormatVersion == 1 ? Format1Leads : ForecastModel.MaxLead;
-        string? problem = Problem(details, manifest.FormatVersion, leads);
+        string? problem = Problem(details, ForecastModel.MaxLead);
         if (problem is not null)
         {
             throw new ModelPackageException($"The manifest of {origin} {problem}; retrain the model.");
         }
 
         RecurrentCell cell = Enum.Parse<RecurrentCell>(details.Cell, ignoreCase: true);
-        LinearForecaster? linear = ReadLinear(details, manifest.FormatVersion, leads, origin);
+        LinearForecaster? linear = ReadLinear(details, ForecastModel.MaxLead, origin);
         var shape = new RegressorShape(cell, details.HiddenSize, details.Layers, details.Dropout, details.DenseSize);
-
-        // Formats 1 and 2 saved their one network alone: its weights' keys are a member's.
         NetworkLayout member = NetworkLayout.Regressor(shape);
-        float[] flat = ModelPackage.ReadWeights(files, manifest, manifest.FormatVersion < 3 ? member : EnsembleLayout(shape, details.Members), origin);
+        float[] flat = ModelPackage.ReadWeights(files, manifest, EnsembleLayout(shape, details.Members), origin);
         ManagedRegressor[] members = [.. Enumerable.Range(0, details.Members).Select(m => new ManagedRegressor(shape, flat.AsSpan(m * member.Count, member.Count).ToArray()))];
-        var intervals = new PredictionIntervals(details.Intervals.Level, details.Intervals.ScaleOffset, details.Intervals.Lower, details.Intervals.Upper);
         var scaler = new StandardScaler(details.Scaler.Mean, details.Scaler.StandardDeviation);
-        return (new ForecastModel(members, details.Window, scaler, intervals, details.LeadMethods, linear), manifest);
+        var baselines = new BaselineIntervals(Intervals(details.PersistenceIntervals!), Intervals(details.RotationMeanIntervals!));
+        return (new ForecastModel(members, details.Window, scaler, Intervals(details.Intervals), details.LeadMethods, linear, baselines), manifest);
     }
 
-    // Format 4's linear model: one usable lead per lead served, present wherever a lead is served by it.
-    private static LinearForecaster? ReadLinear(ForecasterDetails details, int format, int leads, string origin)
+    private static IntervalDetails Details(PredictionIntervals intervals) => new(PredictionIntervals.Levels, intervals.ScaleOffset, intervals.Quantiles);
+
+    private static PredictionIntervals Intervals(IntervalDetails details) => new(details.ScaleOffset, details.Quantiles);
+
+    // The linear model: one usable lead per lead served, present wherever a lead is served by it.
+    private static LinearForecaster? ReadLinear(ForecasterDetails details, int leads, string origin)
     {
         int? linearLead = details.LeadMethods?.Select((m, i) => (m, i)).Where(x => x.m == ForecastMethod.Linear).Select(x => (int?)(x.i + 1)).FirstOrDefault();
         if (details.Linear is null)
@@ -104,11 +103,6 @@ public static class ForecasterPackage
             return linearLead is int lead
                 ? throw new ModelPackageException($"The manifest of {origin} serves lead {lead} by the linear model but has no 'linear' section; retrain the model.")
                 : null;
-        }
-
-        if (format < 4)
-        {
-            throw new ModelPackageException($"The manifest of {origin} has a 'linear' section, which package format {format} does not have; retrain the model.");
         }
 
         if (details.Linear.Leads is not { } linearLeads || linearLeads.Count != leads)
@@ -128,20 +122,15 @@ public static class ForecasterPackage
     }
 
     // What makes the forecaster section unusable, naming the field (null when all is well): a
-    // missing section, a size out of range, a number that is not finite, intervals or lead methods
-    // for other leads than the format's.
-    private static string? Problem(ForecasterDetails details, int format, int leads)
+    // missing section, a size out of range, a number that is not finite, quantiles at other levels
+    // or for other leads than the format's, or decreasing; lead methods for other leads.
+    private static string? Problem(ForecasterDetails details, int leads)
     {
-        if (details.Intervals is null)
-        {
-            return "lacks forecaster.intervals";
-        }
-
         foreach ((object? section, string name) in new (object?, string)[]
         {
-            (details.Cell, "cell"), (details.Scaler, "scaler"), (details.Intervals.Lower, "intervals.lower"),
-            (details.Intervals.Upper, "intervals.upper"), (details.Ranges, "ranges"), (details.Training, "training"), (details.Metrics, "metrics"),
-            (details.HyperParameters, "hyperParameters"),
+            (details.Cell, "cell"), (details.Scaler, "scaler"), (details.Intervals, "intervals"), (details.PersistenceIntervals, "persistenceIntervals"),
+            (details.RotationMeanIntervals, "rotationMeanIntervals"), (details.Ranges, "ranges"), (details.Training, "training"), (details.Metrics, "metrics"),
+            (details.HyperParameters, "hyperParameters"), (details.LeadMethods, "leadMethods"),
         })
         {
             if (section is null)
@@ -164,14 +153,8 @@ public static class ForecasterPackage
             (!(details.Dropout is >= 0 and < 1), $"has forecaster.dropout {details.Dropout} (0 to below 1)"),
             (!float.IsFinite(details.Scaler.Mean), $"has forecaster.scaler.mean {details.Scaler.Mean} (a finite number)"),
             (!(details.Scaler.StandardDeviation > 0) || !float.IsFinite(details.Scaler.StandardDeviation), $"has forecaster.scaler.standardDeviation {details.Scaler.StandardDeviation} (a positive number)"),
-            (!(details.Intervals.Level is > 0 and < 1), $"has forecaster.intervals.level {details.Intervals.Level} (between 0 and 1)"),
-            (!float.IsFinite(details.Intervals.ScaleOffset) || details.Intervals.ScaleOffset < 0, $"has forecaster.intervals.scaleOffset {details.Intervals.ScaleOffset} (a finite number, not negative)"),
-            (details.Intervals.Lower.Length != leads || details.Intervals.Upper.Length != leads, $"has intervals for {details.Intervals.Lower.Length} and {details.Intervals.Upper.Length} leads in forecaster.intervals.lower and .upper; format {format} has {leads}"),
-            (details.Intervals.Lower.Concat(details.Intervals.Upper).Any(q => !float.IsFinite(q)), "has a number that is not finite in forecaster.intervals"),
-            (details.LeadMethods is not null && (details.LeadMethods.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m))), $"has forecaster.leadMethods for {details.LeadMethods?.Count} leads or an unknown method; format {format} has one method for each of {leads} leads"),
-            (details.LeadMethods is null && format != 1, $"lacks forecaster.leadMethods, which format {format} has"),
+            (details.LeadMethods!.Count != leads || details.LeadMethods.Any(m => !Enum.IsDefined(m)), $"has forecaster.leadMethods for {details.LeadMethods.Count} leads or an unknown method; format {ModelPackage.FormatVersion} has one method for each of {leads} leads"),
             (details.Members is < 1 or > ForecasterRecipe.MaxMembers, $"has forecaster.members {details.Members} (1 to {ForecasterRecipe.MaxMembers})"),
-            (format < 3 && details.Members != 1, $"has forecaster.members {details.Members}; format {format} holds one network"),
         ];
 
         foreach ((bool bad, string what) in checks)
@@ -179,6 +162,37 @@ public static class ForecasterPackage
             if (bad)
             {
                 return what;
+            }
+        }
+
+        return IntervalProblem(details.Intervals, "intervals", leads)
+            ?? IntervalProblem(details.PersistenceIntervals!, "persistenceIntervals", leads)
+            ?? IntervalProblem(details.RotationMeanIntervals!, "rotationMeanIntervals", leads);
+    }
+
+    private static string? IntervalProblem(IntervalDetails intervals, string name, int leads)
+    {
+        if (intervals.Levels is null || !intervals.Levels.SequenceEqual(PredictionIntervals.Levels))
+        {
+            return $"has forecaster.{name}.levels {string.Join(", ", intervals.Levels ?? [])}; format {ModelPackage.FormatVersion} has {string.Join(", ", PredictionIntervals.Levels)}";
+        }
+
+        if (!float.IsFinite(intervals.ScaleOffset) || intervals.ScaleOffset < 0)
+        {
+            return $"has forecaster.{name}.scaleOffset {intervals.ScaleOffset} (a finite number, not negative)";
+        }
+
+        if (intervals.Quantiles is null || intervals.Quantiles.Length != leads)
+        {
+            return $"has forecaster.{name}.quantiles for {intervals.Quantiles?.Length ?? 0} leads; format {ModelPackage.FormatVersion} has {leads}";
+        }
+
+        for (int lead = 1; lead <= leads; lead++)
+        {
+            float[]? q = intervals.Quantiles[lead - 1];
+            if (q is null || q.Length != PredictionIntervals.Levels.Count || q.Any(v => !float.IsFinite(v)) || q.Zip(q.Skip(1)).Any(p => p.Second < p.First))
+            {
+                return $"has forecaster.{name}.quantiles at lead {lead} that are not {PredictionIntervals.Levels.Count} finite, non-decreasing numbers";
             }
         }
 

@@ -1,4 +1,7 @@
 namespace SunspotForecaster.Models.Packaging;
 
-/// <summary>The prediction intervals: level, noise-scale offset and the quantiles per lead.</summary>
-public sealed record IntervalDetails(double Level, float ScaleOffset, float[] Lower, float[] Upper);
+/// <summary>
+/// One method's quantiles (<see cref="Forecasting.PredictionIntervals"/>): the levels, the
+/// noise-scale offset and, per lead, the relative error at each level.
+/// </summary>
+public sealed record IntervalDetails(IReadOnlyList<double> Levels, float ScaleOffset, float[][] Quantiles);

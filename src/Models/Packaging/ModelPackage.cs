@@ -14,13 +14,13 @@ namespace SunspotForecaster.Models.Packaging;
 public static class ModelPackage
 {
     /// <summary>
-    /// The format this code writes. 4: a sunspot package holds an ensemble ("members" in the manifest,
-    /// weights under "members.N.") with intervals and serving methods for leads 1..60, and the direct
-    /// linear model of each lead ("linear" in the manifest), which a lead may be served by. Sunspot
-    /// packages of format 3 (the same without a linear model), format 2 (one network, intervals and
-    /// methods for leads 1..60) and format 1 (one network, intervals for leads 1..30) still load.
+    /// The format this code writes. 5: a sunspot package holds an ensemble ("members" in the manifest,
+    /// weights under "members.N.") with a serving method and its quantiles for each lead 1..60, both
+    /// baselines' quantiles, and the direct linear model of each lead ("linear"), which a lead may be
+    /// served by. Sunspot packages of formats 1 to 4 had only a 90% interval: they are refused, and
+    /// the message says to retrain. A car classifier's package is the same in every format.
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
     public const string ManifestFileName = "manifest.json";
     public const string WeightsFileName = "weights.bin";
 

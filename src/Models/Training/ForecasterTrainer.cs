@@ -17,8 +17,6 @@ namespace SunspotForecaster.Models.Training;
 /// </summary>
 public static class ForecasterTrainer
 {
-    public const double IntervalLevel = 0.90;
-
     // Part of the noise scale sqrt(level + offset): keeps intervals from collapsing near zero.
     public const float IntervalScaleOffset = 10f;
 
@@ -75,15 +73,20 @@ public static class ForecasterTrainer
             : LinearForecaster.Fit(series, data.Split, options.LinearLags, options.LinearPenalties, ForecastModel.MaxLead);
         var model = new ForecastModel(trainedMembers, options.Window, data.Scaler, intervals: null, linear: linear);
         // Each lead is served by the method that did best on the validation years, and its
-        // interval comes from that method's errors there.
+        // quantiles come from that method's errors there; the baselines get theirs the same way,
+        // so that their probabilistic scores can stand beside the model's.
         LeadPairs[] validation = LeadEvaluation.Pairs(model, data.Validation, ForecastModel.MaxLead);
         ForecastMethod[] methods = LeadEvaluation.ChooseMethods(validation);
         model.LeadMethods = methods;
-        model.Intervals = PredictionIntervals.Fit(validation.Select((pairs, i) => (IReadOnlyList<(float, float)>)pairs.Of(methods[i])).ToArray(), IntervalLevel, IntervalScaleOffset);
+        model.Intervals = FitIntervals(validation, lead => methods[lead - 1]);
+        model.Baselines = new BaselineIntervals(FitIntervals(validation, _ => ForecastMethod.Persistence), FitIntervals(validation, _ => ForecastMethod.RotationMean));
         double validationRmse = Rmse(model.PredictNextDay(data.Validation), data.Validation);
         TestMetrics test = ForecastEvaluator.Evaluate(model, data.Test);
         return new TrainedForecaster(model, options, data, TrainingRun.Combine(trained, validationRmse * validationRmse, trainSeconds), validationRmse, test, engine);
     }
+
+    private static PredictionIntervals FitIntervals(LeadPairs[] validation, Func<int, ForecastMethod> method) =>
+        PredictionIntervals.Fit([.. validation.Select(pairs => (IReadOnlyList<(float, float)>)pairs.Of(method(pairs.Lead)))], IntervalScaleOffset);
 
     private static void RunMembers(int count, int concurrency, CancellationToken cancellationToken, Action<int, CancellationToken> train)
     {

@@ -74,6 +74,9 @@ public sealed class LedgerTests(AzuriteFixture azurite, RegistryFixture packages
             Assert.Equal((2, 1, new DateOnly(2000, 1, 2), ObservationKind.Estimate), (first.Lead, first.Version, first.LastObservationDate, first.LastObservationKind));
             Assert.Equal(new EisnCsvBuilder().From(new DateOnly(2000, 1, 1), 3).ValueOn(new DateOnly(2000, 1, 2)), first.Persistence);
             Assert.True(float.IsFinite(first.RotationMean) && first.Lower <= first.Value && first.Value <= first.Upper);
+            // Each row keeps the day's seven quantiles, the interval their ends.
+            Assert.All(rows, r => Assert.Equal(7, r.Entry.Quantiles!.Values.Count));
+            Assert.Equal((first.Lower, first.Upper), (first.Quantiles!.Lower, first.Quantiles.Upper));
             Assert.False((await _app.Get<LedgerService>().RecordTodayAsync(CancellationToken.None)).Recorded);
         }
         finally
@@ -103,6 +106,7 @@ public sealed class LedgerTests(AzuriteFixture azurite, RegistryFixture packages
         Assert.Equal(6, await ledger.ScoreAsync(CancellationToken.None)); // targets 01-04..01-09 (today's row, 01-10, is partial)
         LedgerEntry row = (await RowsAsync()).Single(r => r.Entry.TargetDate == jan5).Entry;
         Assert.Equal((estimates.ValueOn(jan5), ObservationKind.Estimate), (row.Observed!.Value, row.ObservedKind!.Value));
+        Assert.NotNull(row.Quantiles); // scoring merges, leaving the quantiles as recorded
         Assert.Equal(0, await ledger.ScoreAsync(CancellationToken.None));
 
         // February 1st: SILSO adds January, provisional; it replaces the estimates.

@@ -2,6 +2,7 @@ using SunspotForecaster.Models.Forecasting;
 using SunspotForecaster.Models.Networks;
 using SunspotForecaster.Models.Series;
 using SunspotForecaster.Models.Tests.Networks;
+using SunspotForecaster.Models.Tests.Forecasting;
 using static TorchSharp.torch;
 
 namespace SunspotForecaster.Models.Tests.Engine;
@@ -133,6 +134,5 @@ public class ManagedRegressorTests
         return [.. result];
     }
 
-    private static PredictionIntervals Intervals() =>
-        new(0.9, 10, [.. Enumerable.Repeat(-1f, ForecastModel.MaxLead)], [.. Enumerable.Repeat(1f, ForecastModel.MaxLead)]);
+    private static PredictionIntervals Intervals() => PredictionIntervalsTests.Fixed();
 }

@@ -21,7 +21,7 @@ public class LinearServingTests
         [SeededNetworks.Managed(new RegressorShape(RecurrentCell.Lstm, HiddenSize: 8, Layers: 1, Dropout: 0, DenseSize: 8), 1)],
         Window,
         new StandardScaler(80, 60),
-        new PredictionIntervals(0.9, 10, [.. Enumerable.Repeat(-1f, ForecastModel.MaxLead)], [.. Enumerable.Repeat(1f, ForecastModel.MaxLead)]),
+        PredictionIntervalsTests.Fixed(),
         [.. Enumerable.Range(1, ForecastModel.MaxLead).Select(method)],
         Linear());
 

@@ -6,7 +6,6 @@ using SunspotForecaster.Models.Tests.Forecasting;
 using SunspotForecaster.Models.Tests.Training;
 using SunspotForecaster.Models.Training;
 using SunspotForecaster.Testing;
-using SunspotForecaster.Models.Networks;
 
 namespace SunspotForecaster.Models.Tests.Packaging;
 
@@ -90,7 +89,7 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
 
         var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
         Assert.Contains("package format 0", error.Message);
-        Assert.Contains($"reads formats 1 to {ModelPackage.FormatVersion}", error.Message);
+        Assert.Contains($"reads format {ModelPackage.FormatVersion}", error.Message);
         Assert.Contains("Retrain", error.Message);
 
         EditManifest(m => m["formatVersion"] = ModelPackage.FormatVersion + 1);
@@ -112,80 +111,26 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         }
     }
 
-    [Fact]
-    public void A_package_of_format_two_with_its_single_network_still_loads_and_forecasts_the_same()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_package_of_a_format_before_quantiles_is_refused_with_a_message_naming_the_fix(int format)
     {
-        // What format 2 wrote: one network's weights under its own keys, intervals and methods for
-        // leads 1..60, no "members" and none of the later hyperparameters.
+        // Formats 1 to 4 held a 90% interval per lead and no quantiles: nothing to serve a distribution from.
         Save();
-        WriteSingleNetworkWeights();
         EditManifest(m =>
         {
-            m["formatVersion"] = 2;
-            m["codeVersion"] = "0.0.1+earlier";
-            m["forecaster"]!.AsObject().Remove("members");
-            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("weightAverageDecay");
-            m["forecaster"]!["hyperParameters"]!.AsObject().Remove("threads");
-            AsBeforeFormat4(m["forecaster"]!.AsObject());
+            m["formatVersion"] = format;
+            m["forecaster"]!["intervals"] = JsonNode.Parse("""{"level":0.9,"scaleOffset":10,"lower":[-1],"upper":[1]}""");
         });
-        float[] history = fixture.Series.Values[^200..].ToArray();
 
-        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
+        string message = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message;
 
-        using (loaded)
-        {
-            Assert.Equal(2, manifest.FormatVersion);
-            Assert.Equal(1, loaded.Members);
-            Assert.Equal(ForecastModel.MaxLead, loaded.Leads);
-            Assert.Null(loaded.Linear);
-            Assert.Equal(fixture.Trained.Model.LeadMethods.Select(m => m == ForecastMethod.Linear ? ForecastMethod.Model : m), loaded.LeadMethods);
-            IReadOnlyList<ForecastDay> expected = fixture.Trained.Model.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead);
-            IReadOnlyList<ForecastDay> actual = loaded.ForecastLeads(history, LastDate, 1, ForecastModel.MaxLead);
-            Assert.All(expected.Zip(actual).Where(p => p.First.Method != ForecastMethod.Linear), p => Assert.Equal(p.First, p.Second));
-        }
-    }
-
-    [Fact]
-    public void A_package_of_format_one_with_its_single_network_still_loads_and_serves_its_thirty_leads_from_the_network()
-    {
-        // What format 1 wrote: one network's weights under its own keys, intervals for leads 1..30,
-        // no lead methods (every lead was the network's), no "members", other code version.
-        Save();
-        WriteSingleNetworkWeights();
-        EditManifest(m =>
-        {
-            m["formatVersion"] = 1;
-            m["codeVersion"] = "0.0.1+earlier";
-            JsonObject forecaster = m["forecaster"]!.AsObject();
-            forecaster.Remove("members");
-            forecaster.Remove("leadMethods");
-            forecaster.Remove("linear");
-            KeepIntervalsUpToLead(forecaster, ForecasterPackage.Format1Leads);
-        });
-        float[] history = fixture.Series.Values[^200..].ToArray();
-
-        (ForecastModel loaded, ModelManifest manifest) = ForecasterPackage.Load(PackageDirectory);
-
-        using (loaded)
-        {
-            Assert.Equal("0.0.1+earlier", manifest.CodeVersion);
-            Assert.Equal(1, loaded.Members);
-            Assert.Equal(ForecasterPackage.Format1Leads, loaded.Leads);
-            Assert.All(loaded.LeadMethods, m => Assert.Equal(ForecastMethod.Model, m));
-
-            // The same network and the same intervals: where this build's model also serves a lead
-            // from the network, the two agree.
-            IReadOnlyList<ForecastDay> expected = fixture.Trained.Model.Forecast(history, LastDate, 30);
-            IReadOnlyList<ForecastDay> actual = loaded.Forecast(history, LastDate, 30);
-            Assert.All(actual, day => Assert.Equal(ForecastMethod.Model, day.Method));
-            foreach ((ForecastDay e, ForecastDay a) in expected.Zip(actual).Where(p => p.First.Method == ForecastMethod.Model))
-            {
-                Assert.Equal(e, a);
-            }
-
-            // No interval was fitted beyond lead 30.
-            Assert.Throws<ArgumentException>(() => loaded.ForecastLeads(history, LastDate, 31, 31));
-        }
+        Assert.Contains($"package format {format}", message);
+        Assert.Contains($"reads format {ModelPackage.FormatVersion}", message);
+        Assert.Contains("Retrain the model", message);
     }
 
     [Fact]
@@ -212,24 +157,6 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
                 Assert.Equal(trained.Model.PredictNextDay(trained.Data.Test), loaded.PredictNextDay(trained.Data.Test));
             }
         }
-    }
-
-    [Fact]
-    public void A_development_package_of_several_members_with_thirty_leads_is_refused()
-    {
-        // Between formats 2 and 3 a development build wrote members with intervals for leads 1..30
-        // under format 2; they were never released and do not load.
-        Save();
-        EditManifest(m =>
-        {
-            m["formatVersion"] = 2;
-            JsonObject forecaster = m["forecaster"]!.AsObject();
-            forecaster["members"] = 2;
-            forecaster.Remove("leadMethods");
-            KeepIntervalsUpToLead(forecaster, 30);
-        });
-
-        Assert.Contains("forecaster.intervals", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
     }
 
     [Theory]
@@ -260,13 +187,60 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         Assert.Contains("retrain the model", message);
     }
 
-    [Fact]
-    public void A_quantile_that_is_not_a_number_is_refused_naming_the_intervals()
+    [Theory]
+    [InlineData("intervals", "NaN at lead 1", "forecaster.intervals.quantiles at lead 1")]
+    [InlineData("intervals", "decreasing at lead 7", "forecaster.intervals.quantiles at lead 7")]
+    [InlineData("persistenceIntervals", "missing", "lacks forecaster.persistenceIntervals")]
+    [InlineData("rotationMeanIntervals", "other levels", "forecaster.rotationMeanIntervals.levels")]
+    public void Quantiles_that_cannot_serve_are_refused_naming_the_table(string table, string change, string named)
     {
         Save();
-        EditManifest(m => m["forecaster"]!["intervals"]!["lower"]!.AsArray()[0] = "NaN");
+        EditManifest(m =>
+        {
+            JsonObject forecaster = m["forecaster"]!.AsObject();
+            switch (change)
+            {
+                case "missing":
+                    forecaster.Remove(table);
+                    break;
+                case "other levels":
+                    forecaster[table]!["levels"]!.AsArray()[0] = 0.01;
+                    break;
+                case "NaN at lead 1":
+                    forecaster[table]!["quantiles"]![0]![2] = "NaN";
+                    break;
+                default:
+                    JsonArray lead = forecaster[table]!["quantiles"]![6]!.AsArray();
+                    lead[1] = lead[5]!.GetValue<float>() + 1;
+                    break;
+            }
+        });
 
-        Assert.Contains("not finite in forecaster.intervals", Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message);
+        string message = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory)).Message;
+
+        Assert.Contains(named, message);
+        Assert.Contains("retrain the model", message);
+    }
+
+    [Fact]
+    public void Every_table_of_quantiles_round_trips()
+    {
+        Save();
+        ForecastModel trained = fixture.Trained.Model;
+
+        (ForecastModel loaded, _) = ForecasterPackage.Load(PackageDirectory);
+
+        using (loaded)
+        {
+            foreach ((PredictionIntervals expected, PredictionIntervals actual) in new[]
+            {
+                (trained.Intervals!, loaded.Intervals!), (trained.Baselines!.Persistence, loaded.Baselines!.Persistence), (trained.Baselines.RotationMean, loaded.Baselines.RotationMean),
+            })
+            {
+                Assert.Equal(expected.ScaleOffset, actual.ScaleOffset);
+                Assert.Equal(expected.Quantiles, actual.Quantiles);
+            }
+        }
     }
 
     [Fact]
@@ -301,30 +275,9 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         }
     }
 
-    [Fact]
-    public void A_package_of_format_three_without_a_linear_model_still_loads()
-    {
-        Save();
-        EditManifest(m =>
-        {
-            m["formatVersion"] = 3;
-            AsBeforeFormat4(m["forecaster"]!.AsObject());
-        });
-
-        (ForecastModel loaded, _) = ForecasterPackage.Load(PackageDirectory);
-
-        using (loaded)
-        {
-            Assert.Null(loaded.Linear);
-            Assert.DoesNotContain(ForecastMethod.Linear, loaded.LeadMethods);
-            Assert.Equal(loaded.Window, loaded.HistoryDays);
-        }
-    }
-
     public static TheoryData<string, string> BadLinearContents => new()
     {
         { "no section", "serves lead 1 by the linear model but has no 'linear' section" },
-        { "format 3", "which package format 3 does not have" },
         { "too few leads", "has 59 leads, not 60" },
         { "no coefficients", "lead 4 has 0 coefficients" },
         { "lead mislabelled", "lead 2 is labelled lead 7" },
@@ -347,9 +300,6 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
                     forecaster.Remove("linear");
                     forecaster["leadMethods"]![0] = "linear";
                     break;
-                case "format 3":
-                    m["formatVersion"] = 3;
-                    break;
                 case "too few leads":
                     leads.RemoveAt(59);
                     break;
@@ -371,52 +321,6 @@ public class ForecasterPackageTests(TrainedModelFixture fixture) : IClassFixture
         var error = Assert.Throws<ModelPackageException>(() => ForecasterPackage.Load(PackageDirectory));
         Assert.Contains(message, error.Message);
         Assert.Contains("retrain", error.Message);
-    }
-
-    // What a package before format 4 held: no linear model, and so no lead served by it.
-    private static void AsBeforeFormat4(JsonObject forecaster)
-    {
-        forecaster.Remove("linear");
-        JsonArray methods = forecaster["leadMethods"]!.AsArray();
-        for (int i = 0; i < methods.Count; i++)
-        {
-            if (methods[i]!.GetValue<string>() == "linear")
-            {
-                methods[i] = "model";
-            }
-        }
-    }
-
-    private static void KeepIntervalsUpToLead(JsonObject forecaster, int lead)
-    {
-        foreach (string side in new[] { "lower", "upper" })
-        {
-            JsonArray quantiles = forecaster["intervals"]![side]!.AsArray();
-            while (quantiles.Count > lead)
-            {
-                quantiles.RemoveAt(quantiles.Count - 1);
-            }
-        }
-    }
-
-    private void WriteSingleNetworkWeights()
-    {
-        // What TorchSharp saved for a package of format 1 or 2: the one network alone.
-        byte[] single;
-        using (RecurrentRegressor module = fixture.Trained.Model.Shape.Create())
-        using (var stream = new MemoryStream())
-        {
-            TorchParameters.Write(module, fixture.Trained.Model.Networks[0].Weights);
-            module.save(stream);
-            single = stream.ToArray();
-        }
-
-        File.WriteAllBytes(Path.Combine(PackageDirectory, "weights.bin"), single);
-        EditManifest(m =>
-        {
-            m["weights"]!["bytes"] = single.Length;
-            m["weights"]!["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(single));
-        });
     }
 
     [Fact]
